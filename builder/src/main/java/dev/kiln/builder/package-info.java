@@ -1,0 +1,2 @@
+/** Builds layered OCI images from function code. */
+package dev.kiln.builder;

@@ -1,0 +1,2 @@
+/** The {@code kiln} command line. */
+package dev.kiln.cli;
