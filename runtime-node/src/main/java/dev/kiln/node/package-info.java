@@ -1,0 +1,2 @@
+/** The runtime node: turns images into isolated, running function containers. */
+package dev.kiln.node;
