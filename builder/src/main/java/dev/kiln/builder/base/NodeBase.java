@@ -1,0 +1,78 @@
+package dev.kiln.builder.base;
+
+import dev.kiln.builder.layer.LayerBuilder;
+import dev.kiln.common.Runtime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SortedSet;
+
+/**
+ * The Node.js base: the host's {@code node} and the shared libraries it loads. A Node.js build
+ * keeps its JavaScript library and ICU data inside the binary, so nothing else is needed.
+ */
+final class NodeBase implements BaseRecipe {
+
+  private final Path node;
+
+  NodeBase(Path node) {
+    this.node = node.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public Runtime runtime() {
+    return Runtime.NODE;
+  }
+
+  @Override
+  public String fingerprint() throws IOException {
+    requireNode();
+    return "node " + node + " -> " + BaseRecipe.describeFile(node);
+  }
+
+  @Override
+  public Assembly assemble(Path workDir) throws IOException {
+    requireNode();
+    Path real = node.toRealPath();
+    if (!SharedLibraryClosure.isElf(real)) {
+      throw new BaseBuildException(
+          Runtime.NODE,
+          node
+              + " resolves to "
+              + real
+              + ", which is not an ELF executable (a version manager's shim?);"
+              + " set KILN_NODE to the node binary itself");
+    }
+    String version =
+        HostCommand.output(Runtime.NODE, List.of(real.toString(), "--version")).strip();
+    if (version.startsWith("v")) {
+      version = version.substring(1);
+    }
+    LayerBuilder layer = LayerBuilder.create();
+    RootfsSkeleton.addMergedUsrLinks(layer, Path.of("/"));
+    HostFiles files = new HostFiles(layer);
+    files.addPath(node);
+    SortedSet<Path> libraries = SharedLibraryClosure.of(Runtime.NODE, List.of(real), p -> false);
+    for (Path lib : libraries) {
+      files.addPath(lib);
+    }
+    String createdBy =
+        "kiln base: node "
+            + version
+            + " from "
+            + real
+            + " + "
+            + libraries.size()
+            + " shared libraries";
+    return new Assembly("node-" + version, layer, createdBy, BASE_RUN_CONFIG, node.toString());
+  }
+
+  private void requireNode() throws BaseBuildException {
+    if (!Files.isExecutable(node)) {
+      throw new BaseBuildException(
+          Runtime.NODE,
+          "no Node.js at " + node + "; install nodejs or set KILN_NODE to the node binary");
+    }
+  }
+}
