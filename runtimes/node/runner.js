@@ -315,6 +315,13 @@ function tooLarge() {
 }
 
 async function onRequest(req, res) {
+  if (req.httpVersionMajor !== 1) {
+    // Node's parser lets HTTP/0.9 and 2.0 request lines through; the protocol is HTTP/1.x.
+    const status = req.httpVersionMajor > 1 ? 505 : 400;
+    const error = status === 505 ? 'only HTTP/1.x is supported' : 'malformed request line';
+    send(req, res, jsonReply(status, { error }), true);
+    return;
+  }
   const declared = Number(req.headers['content-length']);
   if (declared > maxBody) {
     send(req, res, tooLarge(), true);
