@@ -1,11 +1,14 @@
 package dev.kiln.runtime;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The three Kiln runners, started as plain host processes. */
 enum RunnerKind {
@@ -20,6 +23,12 @@ enum RunnerKind {
     void writeEchoHandler(Path codeDir) throws IOException {
       JavaSources.copyTree(compiledEcho(), codeDir);
     }
+
+    @Override
+    void writeExample(Path codeDir) throws IOException {
+      Path source = example().resolve("src/main/java/com/example/Hello.java");
+      JavaSources.compile(List.of(source), classes().toString(), codeDir.resolve("classes"));
+    }
   },
   PYTHON("handler.handle") {
     @Override
@@ -31,6 +40,12 @@ enum RunnerKind {
     void writeEchoHandler(Path codeDir) throws IOException {
       copyResource("/echo/handler.py", codeDir.resolve("handler.py"));
     }
+
+    @Override
+    void writeExample(Path codeDir) throws IOException {
+      Files.createDirectories(codeDir);
+      Files.copy(example().resolve("handler.py"), codeDir.resolve("handler.py"));
+    }
   },
   NODE("handler.handle") {
     @Override
@@ -41,6 +56,12 @@ enum RunnerKind {
     @Override
     void writeEchoHandler(Path codeDir) throws IOException {
       copyResource("/echo/handler.js", codeDir.resolve("handler.js"));
+    }
+
+    @Override
+    void writeExample(Path codeDir) throws IOException {
+      Files.createDirectories(codeDir);
+      Files.copy(example().resolve("handler.js"), codeDir.resolve("handler.js"));
     }
   };
 
@@ -68,6 +89,17 @@ enum RunnerKind {
    */
   abstract void writeEchoHandler(Path codeDir) throws IOException;
 
+  /**
+   * Writes this runtime's hello example into a code directory, compiled where the language needs
+   * it, as the builder will package it.
+   */
+  abstract void writeExample(Path codeDir) throws IOException;
+
+  /** The example's directory, {@code examples/hello-<runtime>}, holding its {@code kiln.yaml}. */
+  Path example() {
+    return moduleDir().resolve("../../examples/hello-" + name().toLowerCase()).normalize();
+  }
+
   static Path moduleDir() {
     return Path.of(System.getProperty("basedir", "")).toAbsolutePath();
   }
@@ -83,6 +115,7 @@ enum RunnerKind {
   private static synchronized Path compiledEcho() throws IOException {
     if (compiledEcho == null) {
       Path work = Files.createTempDirectory("kiln-echo-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
       Path sources = work.resolve("src");
       copyResource("/echo/Lines.java", sources.resolve("Lines.java"));
       copyResource("/echo/Echo.java", sources.resolve("Echo.java"));
@@ -92,11 +125,21 @@ enum RunnerKind {
       JavaSources.jar(work.resolve("lib-classes"), lib);
       JavaSources.compile(
           List.of(sources.resolve("Echo.java")),
-          classes() + java.io.File.pathSeparator + lib,
+          classes() + File.pathSeparator + lib,
           code.resolve("classes"));
       compiledEcho = code;
     }
     return compiledEcho;
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      // A leftover temporary directory is harmless.
+    }
   }
 
   static void copyResource(String name, Path to) {

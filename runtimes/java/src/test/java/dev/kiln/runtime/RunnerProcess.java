@@ -114,17 +114,28 @@ final class RunnerProcess implements AutoCloseable {
 
   /** Sends {@code POST /init} for a handler in a code directory, with {@code GREETING=hi}. */
   HttpResponse init(String handler, Path codeDir) throws IOException {
+    return init(handler, codeDir, Map.of("GREETING", "hi"));
+  }
+
+  /** Sends {@code POST /init} for a handler in a code directory with environment variables. */
+  HttpResponse init(String handler, Path codeDir, Map<String, String> env) throws IOException {
+    String variables =
+        env.entrySet().stream()
+            .map(e -> quote(e.getKey()) + ":" + quote(e.getValue()))
+            .collect(Collectors.joining(","));
     String body =
-        "{\"handler\":\""
-            + handler
-            + "\",\"codeDir\":\""
-            + codeDir
-            + "\",\"env\":{\"GREETING\":\"hi\"}}";
+        "{\"handler\":"
+            + quote(handler)
+            + ",\"codeDir\":"
+            + quote(codeDir.toString())
+            + ",\"env\":{"
+            + variables
+            + "}}";
     return send(HttpRequest.post("/init", body).header("Content-Type", "application/json"));
   }
 
-  boolean isAlive() {
-    return process.isAlive();
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   String stderr() {
@@ -151,7 +162,7 @@ final class RunnerProcess implements AutoCloseable {
     }
   }
 
-  /** All of a header's values joined, for assertion messages. */
+  /** A response on one line, for assertion messages. */
   static String describe(HttpResponse response) {
     return response.status()
         + " "
