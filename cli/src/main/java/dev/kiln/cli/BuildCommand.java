@@ -61,7 +61,8 @@ final class BuildCommand implements Callable<Integer> {
     ImageStore store = storeOptions.open();
     long t0 = System.nanoTime();
     BuildResult result =
-        new FunctionBuilder(store, BaseRuntimes.fromEnvironment()).build(dir, tag, new Progress(out));
+        new FunctionBuilder(store, BaseRuntimes.fromEnvironment())
+            .build(dir, tag, new Progress(out));
     String name =
         tag != null
             ? tag

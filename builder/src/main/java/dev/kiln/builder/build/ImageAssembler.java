@@ -33,7 +33,7 @@ public final class ImageAssembler {
   /** Executes the plan. */
   public BuildResult run(BuildPlan plan, BuildListener listener) throws IOException {
     ImageConfig config = plan.start();
-    List<Layer> layers = new ArrayList<>();
+    List<Layer> layers = new ArrayList<>(plan.startLayers());
     int built = 0;
     int total = plan.steps().size();
     int index = 0;
