@@ -1,0 +1,343 @@
+package dev.kiln.builder.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.kiln.builder.layer.Layer;
+import dev.kiln.builder.layer.LayerBuilder;
+import dev.kiln.builder.oci.Descriptor;
+import dev.kiln.builder.oci.ImageConfig;
+import dev.kiln.builder.oci.Manifest;
+import dev.kiln.builder.oci.MediaTypes;
+import dev.kiln.builder.oci.OciJson;
+import dev.kiln.builder.store.BlobInfo;
+import dev.kiln.builder.store.ImageStore;
+import dev.kiln.common.Digest;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * What the registry tests share: images built into a store, the real Distribution registry and
+ * skopeo as processes, fake servers for failure injection, and a listener that records events.
+ */
+final class RegistryFixtures {
+
+  private RegistryFixtures() {}
+
+  // ---- tools ---------------------------------------------------------------------------------
+
+  /**
+   * Skips the test when {@code binary} is not installed, with the reason; fails instead when {@code
+   * CI=true}, where every tool must be present.
+   */
+  static void requireBinary(String binary) {
+    if (onPath(binary)) {
+      return;
+    }
+    String reason = binary + " is not installed (apt-get install " + packageOf(binary) + ")";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      Assertions.fail(reason + "; CI=true requires it");
+    }
+    Assumptions.abort("skipped: " + reason);
+  }
+
+  private static String packageOf(String binary) {
+    return switch (binary) {
+      case "htpasswd" -> "apache2-utils";
+      default -> binary;
+    };
+  }
+
+  private static boolean onPath(String binary) {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A process's outcome. */
+  record Result(int exitCode, String stdout, String stderr) {}
+
+  /** Runs a command to completion (at most two minutes) and returns what it printed. */
+  static Result run(String... command) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("kiln-cmd", ".out");
+    Path err = Files.createTempFile("kiln-cmd", ".err");
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!p.waitFor(2, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IOException("timed out: " + String.join(" ", command));
+      }
+      return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** Runs a command that must succeed; returns its standard output. */
+  static String runOk(String... command) throws IOException, InterruptedException {
+    Result r = run(command);
+    assertThat(r.exitCode())
+        .as("%s failed:%n%s%s", String.join(" ", command), r.stdout(), r.stderr())
+        .isZero();
+    return r.stdout();
+  }
+
+  /** {@code skopeo inspect --raw}-less inspect of an image in a plain-HTTP registry. */
+  static JsonNode skopeoInspect(String image, String... extraArgs) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("skopeo", "inspect", "--tls-verify=false"));
+    cmd.addAll(List.of(extraArgs));
+    cmd.add("docker://" + image);
+    return OciJson.mapper().readTree(runOk(cmd.toArray(String[]::new)));
+  }
+
+  /** The digest skopeo computes for a manifest it fetches raw. */
+  static Digest skopeoRawDigest(String image) throws Exception {
+    String raw = runOk("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + image);
+    return Digest.sha256(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  // ---- images --------------------------------------------------------------------------------
+
+  /**
+   * Builds an image with one layer per text (each a file {@code /app/layer<i>.txt}), stores it and
+   * names it {@code name}.
+   */
+  static Descriptor buildImage(ImageStore store, String name, String... layerTexts)
+      throws IOException {
+    ImageConfig config = ImageConfig.empty();
+    List<Descriptor> layers = new ArrayList<>();
+    for (int i = 0; i < layerTexts.length; i++) {
+      Layer layer =
+          LayerBuilder.create().addText("app/layer" + i + ".txt", layerTexts[i], 0644).build(store);
+      layers.add(layer.descriptor());
+      config = config.withLayer(layer.diffId(), "COPY layer" + i + ".txt /app/", null);
+    }
+    return storeImage(store, name, config, layers);
+  }
+
+  /** Builds an image whose one layer holds {@code bytes} of incompressible data. */
+  static Descriptor buildLargeImage(ImageStore store, String name, int bytes) throws IOException {
+    byte[] data = new byte[bytes];
+    new java.util.Random(42).nextBytes(data);
+    Layer layer = LayerBuilder.create().addBytes("app/data.bin", data, 0644).build(store);
+    ImageConfig config = ImageConfig.empty().withLayer(layer.diffId(), "COPY data.bin /app/", null);
+    return storeImage(store, name, config, List.of(layer.descriptor()));
+  }
+
+  private static Descriptor storeImage(
+      ImageStore store, String name, ImageConfig config, List<Descriptor> layers)
+      throws IOException {
+    BlobInfo configBlob = store.putBlob(OciJson.write(config));
+    Manifest manifest =
+        Manifest.oci(
+            Descriptor.of(MediaTypes.OCI_CONFIG, configBlob.digest(), configBlob.size()), layers);
+    BlobInfo manifestBlob = store.putBlob(OciJson.write(manifest));
+    Descriptor d =
+        Descriptor.of(MediaTypes.OCI_MANIFEST, manifestBlob.digest(), manifestBlob.size());
+    store.tag(name, d);
+    return d;
+  }
+
+  /** The digests of an image's layers, base first. */
+  static List<Digest> layerDigests(ImageStore store, Descriptor manifest) throws IOException {
+    return store.readManifest(manifest.digest()).layers().stream().map(Descriptor::digest).toList();
+  }
+
+  /** Every blob file in the store. */
+  static Set<String> blobFiles(ImageStore store) throws IOException {
+    try (Stream<Path> s = Files.list(store.root().resolve("blobs").resolve("sha256"))) {
+      return s.map(p -> p.getFileName().toString())
+          .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  // ---- processes and servers ------------------------------------------------------------------
+
+  /** The Distribution registry ({@code docker-registry serve}) on a free loopback port. */
+  static final class DistributionRegistry implements AutoCloseable {
+    final int port;
+    private final Process process;
+    private final Path log;
+
+    private DistributionRegistry(int port, Process process, Path log) {
+      this.port = port;
+      this.process = process;
+      this.log = log;
+    }
+
+    /** Starts an open registry storing under {@code dir}. */
+    static DistributionRegistry start(Path dir) throws Exception {
+      return start(dir, null, null);
+    }
+
+    /** Starts a registry storing under {@code dir}; with a user, it requires htpasswd auth. */
+    static DistributionRegistry start(Path dir, String user, String password) throws Exception {
+      requireBinary("docker-registry");
+      Files.createDirectories(dir);
+      int port = freePort();
+      StringBuilder config = new StringBuilder();
+      config.append("version: 0.1\n");
+      config.append("log:\n  level: info\n");
+      config
+          .append("storage:\n  filesystem:\n    rootdirectory: ")
+          .append(dir.resolve("data"))
+          .append("\n  delete:\n    enabled: true\n");
+      config.append("http:\n  addr: 127.0.0.1:").append(port).append("\n");
+      if (user != null) {
+        requireBinary("htpasswd");
+        Path htpasswd = dir.resolve("htpasswd");
+        Files.writeString(htpasswd, runOk("htpasswd", "-Bbn", user, password));
+        config
+            .append("auth:\n  htpasswd:\n    realm: kiln-test\n    path: ")
+            .append(htpasswd)
+            .append("\n");
+      }
+      Path configFile = dir.resolve("config.yml");
+      Files.writeString(configFile, config);
+      Path log = dir.resolve("registry.log");
+      Process p =
+          new ProcessBuilder("docker-registry", "serve", configFile.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      DistributionRegistry r = new DistributionRegistry(port, p, log);
+      r.awaitReady();
+      return r;
+    }
+
+    String address() {
+      return "127.0.0.1:" + port;
+    }
+
+    private void awaitReady() throws Exception {
+      HttpClient http = HttpClient.newHttpClient();
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (Instant.now().isBefore(deadline)) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("docker-registry exited:\n" + Files.readString(log));
+        }
+        try {
+          int status =
+              http.send(
+                      HttpRequest.newBuilder(URI.create("http://" + address() + "/v2/")).build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
+          if (status == 200 || status == 401) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // Still starting.
+        }
+        Thread.sleep(100);
+      }
+      close();
+      throw new IllegalStateException("docker-registry did not start:\n" + Files.readString(log));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  /** A JDK HTTP server on a loopback port, for answers no real registry gives. */
+  static HttpServer fakeServer(HttpHandler handler) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server.createContext("/", handler);
+    server.start();
+    return server;
+  }
+
+  /** Kiln's registry server for {@code handler} on a loopback port. */
+  static RegistryServer kilnServer(RegistryHandler handler) throws IOException {
+    return kilnServer(handler::handle);
+  }
+
+  /** Kiln's registry server around a wrapped handler, for fault injection. */
+  static RegistryServer kilnServer(
+      java.util.function.Function<RegistryRequest, RegistryResponse> handler) throws IOException {
+    RegistryServer server = new RegistryServer(handler);
+    server.start(new InetSocketAddress("127.0.0.1", 0));
+    return server;
+  }
+
+  /** {@code 127.0.0.1:<port>} of a running server. */
+  static String address(RegistryServer server) {
+    return "127.0.0.1:" + server.address().getPort();
+  }
+
+  /** A client that retries quickly, for tests. */
+  static RegistryClient.Builder fastClient() {
+    return RegistryClient.builder().retries(3, Duration.ofMillis(10));
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  /** Records every event of a push or pull. */
+  static final class RecordingListener implements ProgressListener {
+    final List<Digest> skipped = new CopyOnWriteArrayList<>();
+    final List<Digest> mounted = new CopyOnWriteArrayList<>();
+    final List<Digest> transferred = new CopyOnWriteArrayList<>();
+    final List<String> manifests = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void blobSkipped(Digest digest, long size) {
+      skipped.add(digest);
+    }
+
+    @Override
+    public void blobMounted(Digest digest, long size, String fromRepository) {
+      mounted.add(digest);
+    }
+
+    @Override
+    public void blobTransferred(Digest digest, long size) {
+      transferred.add(digest);
+    }
+
+    @Override
+    public void manifestPushed(dev.kiln.common.ImageRef ref, Digest digest) {
+      manifests.add(ref + " " + digest);
+    }
+  }
+}
