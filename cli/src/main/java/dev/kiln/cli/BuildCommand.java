@@ -61,7 +61,10 @@ final class BuildCommand implements Callable<Integer> {
     ImageStore store = storeOptions.open();
     long t0 = System.nanoTime();
     BuildResult result =
-        new FunctionBuilder(store, BaseRuntimes.fromEnvironment())
+        new FunctionBuilder(
+                store,
+                BaseRuntimes.fromEnvironment(),
+                (ref, target) -> Registries.pull(target, ref, out))
             .build(dir, tag, new Progress(out));
     String name =
         tag != null

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       BuildCommand.class,
       ImagesCommand.class,
       HistoryCommand.class,
+      PushCommand.class,
+      PullCommand.class,
       RmiCommand.class,
       GcCommand.class,
       CommandLine.HelpCommand.class

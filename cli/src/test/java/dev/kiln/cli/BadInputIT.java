@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad function directories fail with a message that says what to fix, and leave the store as it was. */
+/**
+ * Bad function directories fail with a message that says what to fix, and leave the store as it
+ * was.
+ */
 class BadInputIT {
 
   @TempDir Path tmp;
@@ -21,14 +24,22 @@ class BadInputIT {
   @BeforeEach
   void storeWithOneImage() throws Exception {
     store = tmp.resolve("store");
-    CliRun.of("build", Examples.dir("hello-python").toString(), "-t", "good:1", "--store", store.toString()).ok();
+    CliRun.of(
+            "build",
+            Examples.dir("hello-python").toString(),
+            "-t",
+            "good:1",
+            "--store",
+            store.toString())
+        .ok();
     indexBefore = Files.readString(store.resolve("index.json"));
   }
 
   private CliRun build(Path dir, String... extra) {
-    String[] args = Stream.concat(
-            Stream.of("build", dir.toString(), "--store", store.toString()), Stream.of(extra))
-        .toArray(String[]::new);
+    String[] args =
+        Stream.concat(
+                Stream.of("build", dir.toString(), "--store", store.toString()), Stream.of(extra))
+            .toArray(String[]::new);
     return CliRun.of(args);
   }
 
@@ -43,14 +54,18 @@ class BadInputIT {
   void symlinkLeavingTheBuildContext() throws Exception {
     Path fn = Examples.copy("hello-python", tmp.resolve("fn"));
     Files.createSymbolicLink(fn.resolve("secrets"), Path.of("/etc/shadow"));
-    assertFailsWith(build(fn, "-t", "bad:1"), "'secrets' is a symlink to '/etc/shadow', outside the build context");
+    assertFailsWith(
+        build(fn, "-t", "bad:1"),
+        "'secrets' is a symlink to '/etc/shadow', outside the build context");
   }
 
   @Test
   void copyFromOutsideTheContext() throws Exception {
     Path fn = Files.createDirectories(tmp.resolve("fn"));
     Files.writeString(fn.resolve("Kilnfile"), "FROM kiln/python\nCOPY ../x /opt/kiln/function/\n");
-    assertFailsWith(build(fn, "-t", "bad:1"), "Kilnfile line 2: COPY source '../x' is outside the build context");
+    assertFailsWith(
+        build(fn, "-t", "bad:1"),
+        "Kilnfile line 2: COPY source '../x' is outside the build context");
   }
 
   @Test
@@ -71,7 +86,8 @@ class BadInputIT {
   void missingHandler() throws Exception {
     Path fn = Examples.copy("hello-python", tmp.resolve("fn"));
     Files.delete(fn.resolve("handler.py"));
-    assertFailsWith(build(fn), "handler 'handler.handle' needs handler.py in", "which does not exist");
+    assertFailsWith(
+        build(fn), "handler 'handler.handle' needs handler.py in", "which does not exist");
   }
 
   @Test

@@ -30,20 +30,28 @@ class BuildCommandIT {
     Path layout = tmp.resolve("o");
     String out =
         CliRun.of(
-                "build", Examples.dir("hello-python").toString(), "-t", "hello:1",
-                "--output", "oci:" + layout, "--store", tmp.resolve("store").toString())
+                "build",
+                Examples.dir("hello-python").toString(),
+                "-t",
+                "hello:1",
+                "--output",
+                "oci:" + layout,
+                "--store",
+                tmp.resolve("store").toString())
             .ok();
     assertThat(out).contains("Step 1/", "COPY . /opt/kiln/function/", "Built hello:1 sha256:");
 
     String inspect = Tools.run("skopeo", "inspect", "oci:" + layout + ":hello:1").ok();
-    assertThat(inspect).contains("\"dev.kiln.function\": \"hello-python\"", "KILN_HANDLER=handler.handle");
+    assertThat(inspect)
+        .contains("\"dev.kiln.function\": \"hello-python\"", "KILN_HANDLER=handler.handle");
 
     Path bundle = tmp.resolve("bundle");
     Tools.run("umoci", "unpack", "--image", layout + ":hello:1", bundle.toString()).ok();
     assertThat(bundle.resolve("rootfs/opt/kiln/function/handler.py")).isRegularFile();
     assertThat(bundle.resolve("rootfs/opt/kiln/runner/runner.py")).isRegularFile();
     assertThat(bundle.resolve("rootfs/usr/bin/python3")).exists();
-    assertThat(Files.readString(bundle.resolve("config.json"))).contains("/opt/kiln/runner/runner.py");
+    assertThat(Files.readString(bundle.resolve("config.json")))
+        .contains("/opt/kiln/runner/runner.py");
   }
 
   @Test
@@ -55,7 +63,8 @@ class BuildCommandIT {
     CliRun.of("build", a.toString(), "-t", "h:1", "--store", storeA.toString()).ok();
     CliRun.of("build", b.toString(), "-t", "h:1", "--store", storeB.toString()).ok();
     Descriptor first = ImageStore.open(storeA).resolve("h:1").orElseThrow();
-    assertThat(ImageStore.open(storeB).resolve("h:1").orElseThrow().digest()).isEqualTo(first.digest());
+    assertThat(ImageStore.open(storeB).resolve("h:1").orElseThrow().digest())
+        .isEqualTo(first.digest());
 
     Path handler = a.resolve("handler.py");
     Files.writeString(handler, Files.readString(handler).replace("world", "everyone"));
@@ -74,14 +83,22 @@ class BuildCommandIT {
     Path store = tmp.resolve("store");
     for (String example : List.of("hello-node", "hello-java", "hello-kilnfile")) {
       String out =
-          CliRun.of("build", Examples.dir(example).toString(), "-t", example + ":1", "--store", store.toString())
+          CliRun.of(
+                  "build",
+                  Examples.dir(example).toString(),
+                  "-t",
+                  example + ":1",
+                  "--store",
+                  store.toString())
               .ok();
       assertThat(out).as(example).contains("Built " + example + ":1");
     }
     String history = CliRun.of("history", "hello-kilnfile:1", "--store", store.toString()).ok();
     assertThat(history.lines().findFirst().orElseThrow())
         .contains("IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
-    assertThat(history).contains("COPY greet.py /opt/kiln/function/", "<missing>", "ENV KILN_HANDLER=greet.handle");
+    assertThat(history)
+        .contains(
+            "COPY greet.py /opt/kiln/function/", "<missing>", "ENV KILN_HANDLER=greet.handle");
     assertThat(CliRun.of("images", "--store", store.toString()).ok())
         .contains("hello-node", "hello-java", "hello-kilnfile");
   }

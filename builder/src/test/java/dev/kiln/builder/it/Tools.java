@@ -41,6 +41,14 @@ public final class Tools {
     Assumptions.assumeTrue(root, reason);
   }
 
+  /** A free TCP port on the loopback interface (for a server a test starts). */
+  public static int freePort() throws IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   /** The result of a command. */
   public record Result(int exit, String out, String err) {
     /** Asserts success and returns stdout. */

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.builder.it.DistributionRegistry;
 import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.registry.RegistryFixtures.DistributionRegistry;
 import dev.kiln.builder.registry.RegistryFixtures.RecordingListener;
 import dev.kiln.builder.store.ImageStore;
 import dev.kiln.common.Digest;

@@ -1,10 +1,9 @@
 package dev.kiln.builder.registry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.builder.it.Tools;
 import dev.kiln.builder.layer.Layer;
 import dev.kiln.builder.layer.LayerBuilder;
 import dev.kiln.builder.oci.Descriptor;
@@ -15,28 +14,18 @@ import dev.kiln.builder.oci.OciJson;
 import dev.kiln.builder.store.BlobInfo;
 import dev.kiln.builder.store.ImageStore;
 import dev.kiln.common.Digest;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * What the registry tests share: images built into a store, the real Distribution registry and
@@ -48,69 +37,14 @@ final class RegistryFixtures {
 
   // ---- tools ---------------------------------------------------------------------------------
 
-  /**
-   * Skips the test when {@code binary} is not installed, with the reason; fails instead when {@code
-   * CI=true}, where every tool must be present.
-   */
+  /** Skips without {@code binary} (fails under CI=true): see {@link Tools#require}. */
   static void requireBinary(String binary) {
-    if (onPath(binary)) {
-      return;
-    }
-    String reason = binary + " is not installed (apt-get install " + packageOf(binary) + ")";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      Assertions.fail(reason + "; CI=true requires it");
-    }
-    Assumptions.abort("skipped: " + reason);
-  }
-
-  private static String packageOf(String binary) {
-    return switch (binary) {
-      case "htpasswd" -> "apache2-utils";
-      default -> binary;
-    };
-  }
-
-  private static boolean onPath(String binary) {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** A process's outcome. */
-  record Result(int exitCode, String stdout, String stderr) {}
-
-  /** Runs a command to completion (at most two minutes) and returns what it printed. */
-  static Result run(String... command) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("kiln-cmd", ".out");
-    Path err = Files.createTempFile("kiln-cmd", ".err");
-    try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
-      if (!p.waitFor(2, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IOException("timed out: " + String.join(" ", command));
-      }
-      return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+    Tools.require(binary, "a registry test runs it");
   }
 
   /** Runs a command that must succeed; returns its standard output. */
   static String runOk(String... command) throws IOException, InterruptedException {
-    Result r = run(command);
-    assertThat(r.exitCode())
-        .as("%s failed:%n%s%s", String.join(" ", command), r.stdout(), r.stderr())
-        .isZero();
-    return r.stdout();
+    return Tools.run(command).ok();
   }
 
   /** {@code skopeo inspect --raw}-less inspect of an image in a plain-HTTP registry. */
@@ -128,9 +62,7 @@ final class RegistryFixtures {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return Tools.freePort();
   }
 
   // ---- images --------------------------------------------------------------------------------
@@ -189,96 +121,6 @@ final class RegistryFixtures {
   }
 
   // ---- processes and servers ------------------------------------------------------------------
-
-  /** The Distribution registry ({@code docker-registry serve}) on a free loopback port. */
-  static final class DistributionRegistry implements AutoCloseable {
-    final int port;
-    private final Process process;
-    private final Path log;
-
-    private DistributionRegistry(int port, Process process, Path log) {
-      this.port = port;
-      this.process = process;
-      this.log = log;
-    }
-
-    /** Starts an open registry storing under {@code dir}. */
-    static DistributionRegistry start(Path dir) throws Exception {
-      return start(dir, null, null);
-    }
-
-    /** Starts a registry storing under {@code dir}; with a user, it requires htpasswd auth. */
-    static DistributionRegistry start(Path dir, String user, String password) throws Exception {
-      requireBinary("docker-registry");
-      Files.createDirectories(dir);
-      int port = freePort();
-      StringBuilder config = new StringBuilder();
-      config.append("version: 0.1\n");
-      config.append("log:\n  level: info\n");
-      config
-          .append("storage:\n  filesystem:\n    rootdirectory: ")
-          .append(dir.resolve("data"))
-          .append("\n  delete:\n    enabled: true\n");
-      config.append("http:\n  addr: 127.0.0.1:").append(port).append("\n");
-      if (user != null) {
-        requireBinary("htpasswd");
-        Path htpasswd = dir.resolve("htpasswd");
-        Files.writeString(htpasswd, runOk("htpasswd", "-Bbn", user, password));
-        config
-            .append("auth:\n  htpasswd:\n    realm: kiln-test\n    path: ")
-            .append(htpasswd)
-            .append("\n");
-      }
-      Path configFile = dir.resolve("config.yml");
-      Files.writeString(configFile, config);
-      Path log = dir.resolve("registry.log");
-      Process p =
-          new ProcessBuilder("docker-registry", "serve", configFile.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      DistributionRegistry r = new DistributionRegistry(port, p, log);
-      r.awaitReady();
-      return r;
-    }
-
-    String address() {
-      return "127.0.0.1:" + port;
-    }
-
-    private void awaitReady() throws Exception {
-      HttpClient http = HttpClient.newHttpClient();
-      Instant deadline = Instant.now().plusSeconds(30);
-      while (Instant.now().isBefore(deadline)) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("docker-registry exited:\n" + Files.readString(log));
-        }
-        try {
-          int status =
-              http.send(
-                      HttpRequest.newBuilder(URI.create("http://" + address() + "/v2/")).build(),
-                      HttpResponse.BodyHandlers.discarding())
-                  .statusCode();
-          if (status == 200 || status == 401) {
-            return;
-          }
-        } catch (IOException notYet) {
-          // Still starting.
-        }
-        Thread.sleep(100);
-      }
-      close();
-      throw new IllegalStateException("docker-registry did not start:\n" + Files.readString(log));
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
-    }
-  }
 
   /** A JDK HTTP server on a loopback port, for answers no real registry gives. */
   static HttpServer fakeServer(HttpHandler handler) throws IOException {
