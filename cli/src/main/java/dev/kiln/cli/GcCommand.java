@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.builder.store.GcResult;
+import dev.kiln.image.store.GcResult;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package dev.kiln.cli;
 
 import dev.kiln.builder.image.ImageHistory;
-import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.store.ImageStore;
+import dev.kiln.image.oci.Descriptor;
+import dev.kiln.image.store.ImageStore;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

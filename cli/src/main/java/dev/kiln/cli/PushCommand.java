@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.store.ImageStore;
+import dev.kiln.image.oci.Descriptor;
+import dev.kiln.image.store.ImageStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

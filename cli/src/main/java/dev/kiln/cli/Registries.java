@@ -1,11 +1,11 @@
 package dev.kiln.cli;
 
-import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.registry.ProgressListener;
-import dev.kiln.builder.registry.RegistryClient;
-import dev.kiln.builder.store.ImageStore;
 import dev.kiln.common.Digest;
 import dev.kiln.common.ImageRef;
+import dev.kiln.image.oci.Descriptor;
+import dev.kiln.image.registry.ProgressListener;
+import dev.kiln.image.registry.RegistryClient;
+import dev.kiln.image.store.ImageStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.builder.store.ImageStore;
+import dev.kiln.image.store.ImageStore;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.builder.store.ImageStore;
+import dev.kiln.image.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

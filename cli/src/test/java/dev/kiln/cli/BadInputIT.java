@@ -3,7 +3,7 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.builder.it.Examples;
-import dev.kiln.builder.store.ImageStore;
+import dev.kiln.image.store.ImageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

@@ -3,10 +3,10 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.builder.it.Examples;
-import dev.kiln.builder.it.Tools;
-import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.oci.Manifest;
-import dev.kiln.builder.store.ImageStore;
+import dev.kiln.image.oci.Descriptor;
+import dev.kiln.image.oci.Manifest;
+import dev.kiln.image.store.ImageStore;
+import dev.kiln.image.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

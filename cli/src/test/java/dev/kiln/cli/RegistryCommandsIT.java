@@ -2,11 +2,11 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.builder.it.DistributionRegistry;
 import dev.kiln.builder.it.Examples;
-import dev.kiln.builder.it.Tools;
-import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.store.ImageStore;
+import dev.kiln.image.oci.Descriptor;
+import dev.kiln.image.store.ImageStore;
+import dev.kiln.image.testing.DistributionRegistry;
+import dev.kiln.image.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.kiln.builder.base;
 
-import dev.kiln.builder.layer.Layer;
-import dev.kiln.builder.oci.ImageConfig;
-import dev.kiln.builder.oci.ImageConfig.RunConfig;
+import dev.kiln.image.layer.Layer;
+import dev.kiln.image.oci.ImageConfig;
+import dev.kiln.image.oci.ImageConfig.RunConfig;
 import java.util.List;
 
 /**

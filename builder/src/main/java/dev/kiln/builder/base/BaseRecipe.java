@@ -1,8 +1,8 @@
 package dev.kiln.builder.base;
 
-import dev.kiln.builder.layer.LayerBuilder;
-import dev.kiln.builder.oci.ImageConfig.RunConfig;
 import dev.kiln.common.Runtime;
+import dev.kiln.image.layer.LayerBuilder;
+import dev.kiln.image.oci.ImageConfig.RunConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,9 +1,9 @@
 package dev.kiln.builder.base;
 
-import dev.kiln.builder.layer.Layer;
-import dev.kiln.builder.layer.LayerBuilder;
-import dev.kiln.builder.store.ImageStore;
 import dev.kiln.common.Runtime;
+import dev.kiln.image.layer.Layer;
+import dev.kiln.image.layer.LayerBuilder;
+import dev.kiln.image.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

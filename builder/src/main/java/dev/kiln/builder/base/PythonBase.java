@@ -1,7 +1,7 @@
 package dev.kiln.builder.base;
 
-import dev.kiln.builder.layer.LayerBuilder;
 import dev.kiln.common.Runtime;
+import dev.kiln.image.layer.LayerBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.kiln.builder.build;
 
-import dev.kiln.builder.layer.Layer;
+import dev.kiln.image.layer.Layer;
 import java.time.Duration;
 
 /** Progress of a build, step by step, for the CLI and the API's build events. */

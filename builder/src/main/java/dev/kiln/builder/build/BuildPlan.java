@@ -1,7 +1,7 @@
 package dev.kiln.builder.build;
 
-import dev.kiln.builder.layer.Layer;
-import dev.kiln.builder.oci.ImageConfig;
+import dev.kiln.image.layer.Layer;
+import dev.kiln.image.oci.ImageConfig;
 import java.util.ArrayList;
 import java.util.List;
 

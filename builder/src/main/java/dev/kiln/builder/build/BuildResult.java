@@ -1,8 +1,8 @@
 package dev.kiln.builder.build;
 
-import dev.kiln.builder.layer.Layer;
-import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.oci.ImageConfig;
+import dev.kiln.image.layer.Layer;
+import dev.kiln.image.oci.Descriptor;
+import dev.kiln.image.oci.ImageConfig;
 import java.util.List;
 
 /**

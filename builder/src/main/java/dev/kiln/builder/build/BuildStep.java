@@ -1,8 +1,8 @@
 package dev.kiln.builder.build;
 
-import dev.kiln.builder.layer.Layer;
-import dev.kiln.builder.layer.LayerBuilder;
-import dev.kiln.builder.oci.ImageConfig.RunConfig;
+import dev.kiln.image.layer.Layer;
+import dev.kiln.image.layer.LayerBuilder;
+import dev.kiln.image.oci.ImageConfig.RunConfig;
 import java.util.function.UnaryOperator;
 
 /**

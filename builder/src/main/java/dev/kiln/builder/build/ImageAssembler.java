@@ -1,14 +1,14 @@
 package dev.kiln.builder.build;
 
-import dev.kiln.builder.layer.Layer;
-import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.oci.ImageConfig;
-import dev.kiln.builder.oci.Manifest;
-import dev.kiln.builder.oci.MediaTypes;
-import dev.kiln.builder.oci.OciJson;
-import dev.kiln.builder.store.BlobInfo;
-import dev.kiln.builder.store.ImageStore;
 import dev.kiln.common.Digest;
+import dev.kiln.image.layer.Layer;
+import dev.kiln.image.oci.Descriptor;
+import dev.kiln.image.oci.ImageConfig;
+import dev.kiln.image.oci.Manifest;
+import dev.kiln.image.oci.MediaTypes;
+import dev.kiln.image.oci.OciJson;
+import dev.kiln.image.store.BlobInfo;
+import dev.kiln.image.store.ImageStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

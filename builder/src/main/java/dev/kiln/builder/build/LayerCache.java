@@ -2,10 +2,10 @@ package dev.kiln.builder.build;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.builder.layer.Layer;
-import dev.kiln.builder.oci.OciJson;
-import dev.kiln.builder.store.ImageStore;
 import dev.kiln.common.Digest;
+import dev.kiln.image.layer.Layer;
+import dev.kiln.image.oci.OciJson;
+import dev.kiln.image.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.kiln.builder.image;
 
-import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.oci.ImageConfig;
-import dev.kiln.builder.oci.Manifest;
-import dev.kiln.builder.store.ImageStore;
+import dev.kiln.image.oci.Descriptor;
+import dev.kiln.image.oci.ImageConfig;
+import dev.kiln.image.oci.Manifest;
+import dev.kiln.image.store.ImageStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

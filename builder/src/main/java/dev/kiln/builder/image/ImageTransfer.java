@@ -1,12 +1,12 @@
 package dev.kiln.builder.image;
 
-import dev.kiln.builder.oci.Descriptor;
-import dev.kiln.builder.oci.ImageIndex;
-import dev.kiln.builder.oci.Manifest;
-import dev.kiln.builder.oci.MediaTypes;
-import dev.kiln.builder.oci.OciJson;
-import dev.kiln.builder.store.ImageStore;
 import dev.kiln.common.Digest;
+import dev.kiln.image.oci.Descriptor;
+import dev.kiln.image.oci.ImageIndex;
+import dev.kiln.image.oci.Manifest;
+import dev.kiln.image.oci.MediaTypes;
+import dev.kiln.image.oci.OciJson;
+import dev.kiln.image.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -2,10 +2,10 @@ package dev.kiln.builder.kilnfile;
 
 import dev.kiln.builder.build.BuildPlan;
 import dev.kiln.builder.build.BuildStep;
-import dev.kiln.builder.layer.BuildContext;
-import dev.kiln.builder.layer.EntryKind;
-import dev.kiln.builder.layer.LayerBuilder;
-import dev.kiln.builder.oci.ImageConfig.RunConfig;
+import dev.kiln.builder.context.BuildContext;
+import dev.kiln.image.layer.EntryKind;
+import dev.kiln.image.layer.LayerBuilder;
+import dev.kiln.image.oci.ImageConfig.RunConfig;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -107,7 +107,7 @@ public final class KilnfilePlanner {
         matches =
             context.files().stream().filter(f -> m.matches(Path.of(f.relativePath()))).toList();
       } else if (source.equals(".")) {
-        layer.addContext(context, dest);
+        context.addTo(layer, dest);
         continue;
       } else {
         matches = context.files().stream().filter(f -> f.relativePath().equals(source)).toList();
@@ -118,7 +118,7 @@ public final class KilnfilePlanner {
       }
       for (BuildContext.File f : matches) {
         if (f.kind() == EntryKind.DIRECTORY) {
-          layer.addContext(context.subtree(f.relativePath()), dest);
+          context.subtree(f.relativePath()).addTo(layer, dest);
         } else {
           String name = f.relativePath().substring(f.relativePath().lastIndexOf('/') + 1);
           String target = intoDir || Instruction.Copy.isPattern(source) ? dest + name : dest;

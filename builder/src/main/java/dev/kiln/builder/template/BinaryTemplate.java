@@ -2,10 +2,10 @@ package dev.kiln.builder.template;
 
 import dev.kiln.builder.base.BaseImage;
 import dev.kiln.builder.build.BuildStep;
-import dev.kiln.builder.layer.BuildContext;
-import dev.kiln.builder.layer.LayerBuilder;
+import dev.kiln.builder.context.BuildContext;
 import dev.kiln.common.FunctionSpec;
 import dev.kiln.common.Runtime;
+import dev.kiln.image.layer.LayerBuilder;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,8 +42,9 @@ final class BinaryTemplate extends FunctionTemplate {
         new BuildStep.AddLayer(
             "COPY . " + ImagePaths.FUNCTION_DIR + "/",
             "function code",
-            LayerBuilder.create()
-                .addContext(context.filter(p -> !isBuildMetadata(p)), ImagePaths.FUNCTION_DIR)));
+            context
+                .filter(p -> !isBuildMetadata(p))
+                .addTo(LayerBuilder.create(), ImagePaths.FUNCTION_DIR)));
   }
 
   @Override

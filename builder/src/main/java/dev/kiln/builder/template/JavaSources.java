@@ -1,6 +1,6 @@
 package dev.kiln.builder.template;
 
-import dev.kiln.builder.layer.BuildContext;
+import dev.kiln.builder.context.BuildContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

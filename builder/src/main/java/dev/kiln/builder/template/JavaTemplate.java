@@ -2,11 +2,11 @@ package dev.kiln.builder.template;
 
 import dev.kiln.builder.base.BaseImage;
 import dev.kiln.builder.build.BuildStep;
-import dev.kiln.builder.layer.BuildContext;
-import dev.kiln.builder.layer.EntryKind;
-import dev.kiln.builder.layer.LayerBuilder;
+import dev.kiln.builder.context.BuildContext;
 import dev.kiln.common.FunctionSpec;
 import dev.kiln.common.Runtime;
+import dev.kiln.image.layer.EntryKind;
+import dev.kiln.image.layer.LayerBuilder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,13 +88,12 @@ final class JavaTemplate extends FunctionTemplate {
           new BuildStep.AddLayer(
               "COPY lib/ " + ImagePaths.FUNCTION_DIR + "/lib/",
               "dependencies",
-              LayerBuilder.create()
-                  .addContext(libs.subtree("lib"), ImagePaths.FUNCTION_DIR + "/lib")));
+              libs.subtree("lib").addTo(LayerBuilder.create(), ImagePaths.FUNCTION_DIR + "/lib")));
     }
     LayerBuilder code = LayerBuilder.create();
     String classesDir = ImagePaths.FUNCTION_DIR + "/classes/";
     classes.forEach((name, bytes) -> code.addBytes(classesDir + name, bytes, 0644));
-    code.addContext(context.subtree("src/main/resources"), ImagePaths.FUNCTION_DIR + "/classes");
+    context.subtree("src/main/resources").addTo(code, ImagePaths.FUNCTION_DIR + "/classes");
     steps.add(
         new BuildStep.AddLayer(
             "COPY classes/ " + ImagePaths.FUNCTION_DIR + "/classes/",

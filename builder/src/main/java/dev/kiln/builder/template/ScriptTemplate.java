@@ -2,10 +2,10 @@ package dev.kiln.builder.template;
 
 import dev.kiln.builder.base.BaseImage;
 import dev.kiln.builder.build.BuildStep;
-import dev.kiln.builder.layer.BuildContext;
-import dev.kiln.builder.layer.LayerBuilder;
+import dev.kiln.builder.context.BuildContext;
 import dev.kiln.common.FunctionSpec;
 import dev.kiln.common.Runtime;
+import dev.kiln.image.layer.LayerBuilder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +64,7 @@ final class ScriptTemplate extends FunctionTemplate {
           new BuildStep.AddLayer(
               "COPY " + depsDir + "/ " + target + "/",
               "dependencies",
-              LayerBuilder.create().addContext(deps, target)));
+              deps.addTo(LayerBuilder.create(), target)));
     }
     BuildContext code =
         context.filter(
@@ -73,7 +73,7 @@ final class ScriptTemplate extends FunctionTemplate {
         new BuildStep.AddLayer(
             "COPY . " + ImagePaths.FUNCTION_DIR + "/",
             "function code",
-            LayerBuilder.create().addContext(code, ImagePaths.FUNCTION_DIR)));
+            code.addTo(LayerBuilder.create(), ImagePaths.FUNCTION_DIR)));
     return steps;
   }
 

@@ -2,9 +2,9 @@ package dev.kiln.builder.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.builder.layer.Layer;
-import dev.kiln.builder.store.ImageStore;
 import dev.kiln.common.Runtime;
+import dev.kiln.image.layer.Layer;
+import dev.kiln.image.store.ImageStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

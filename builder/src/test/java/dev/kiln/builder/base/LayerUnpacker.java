@@ -1,7 +1,7 @@
 package dev.kiln.builder.base;
 
-import dev.kiln.builder.layer.Layer;
-import dev.kiln.builder.store.ImageStore;
+import dev.kiln.image.layer.Layer;
+import dev.kiln.image.store.ImageStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

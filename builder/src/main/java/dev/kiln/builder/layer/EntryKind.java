@@ -1,8 +1,0 @@
-package dev.kiln.builder.layer;
-
-/** The kinds of entry Kiln puts into a layer. */
-public enum EntryKind {
-  DIRECTORY,
-  FILE,
-  SYMLINK
-}
