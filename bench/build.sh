@@ -91,6 +91,12 @@ bench() { # NAME, then hyperfine arguments
 KILN="$ROOT/kiln"
 SEED="$WORK/seed"
 STORE="$WORK/store"
+CDS="${KILN_CLI_CDS:-on}"
+
+# ./kiln records a class-data archive for the CLI on its first build (see the wrapper). Start
+# without one and let the first build below that records it be a java function's, as on a
+# fresh clone whose first build is a java function: the archive then holds javac's classes.
+rm -rf "$ROOT/cli/target/cds"
 
 # The kiln/java base (jlink of the host JDK with a CDS archive, plus the Kiln java runner),
 # assembled into an empty store. The last run's store is the seed of the cold case, and its
@@ -99,8 +105,11 @@ mkdir -p "$WORK/base"
 printf 'FROM kiln/java\n' >"$WORK/base/Kilnfile"
 bench base --runs "$BASE_RUNS" \
   --prepare "rm -rf '$SEED' '$WORK/base-oci'" \
-  "'$KILN' build '$WORK/base' -t '$BASE_IMAGE' --store '$SEED' --output 'oci:$WORK/base-oci'"
+  "KILN_CLI_CDS=off '$KILN' build '$WORK/base' -t '$BASE_IMAGE' --store '$SEED' --output 'oci:$WORK/base-oci'"
 skopeo copy -q "oci:$WORK/base-oci:$BASE_IMAGE" "docker-daemon:$BASE_IMAGE"
+cp -a "$SEED" "$WORK/first"
+"$KILN" build "$FN" --store "$WORK/first" >/dev/null
+rm -rf "$WORK/first"
 
 # Kiln.
 BUILD="'$KILN' build '$FN' -t hello-java:bench --store '$STORE'"
@@ -147,6 +156,7 @@ echo
 echo "kiln build, one-line change:  $ONELINE_LAYERS"
 echo "kiln build, no change:        $NOCHANGE_LAYERS"
 echo "docker build, no change:      $DOCKER_CACHED of $((DOCKER_STEPS - 1)) steps from cache"
+echo "kiln CLI class-data archive (KILN_CLI_CDS): $CDS"
 echo "Java base assembly (jlink + CDS, once per store): ${BASE} ms (median of $BASE_RUNS)"
 echo "Medians of $RUNS runs (hyperfine, after 1 warm-up), whole-process wall time:"
 echo
