@@ -1,0 +1,2 @@
+/** Places invocations on warm containers across runtime nodes. */
+package dev.kiln.scheduler;
