@@ -44,6 +44,35 @@ interface BaseRecipe {
    */
   Assembly assemble(Path workDir) throws IOException;
 
+  /**
+   * The real path of a host runtime's executable, checked: it exists, and it is an ELF binary
+   * rather than a shim script, which would not run inside an image.
+   *
+   * @param missing the message when there is no executable, saying how to get one
+   * @param shim what a non-ELF file probably is, e.g. "a pyenv shim"
+   * @param fix what to set instead
+   */
+  static Path hostExecutable(
+      Runtime runtime, Path configured, String missing, String shim, String fix)
+      throws IOException {
+    if (!Files.isExecutable(configured)) {
+      throw new BaseBuildException(runtime, missing);
+    }
+    Path real = configured.toRealPath();
+    if (!SharedLibraryClosure.isElf(real)) {
+      throw new BaseBuildException(
+          runtime,
+          configured
+              + " resolves to "
+              + real
+              + ", which is not an ELF executable ("
+              + shim
+              + "?); "
+              + fix);
+    }
+    return real;
+  }
+
   /** "path size mtime" of a host file, following symlinks to the real file. */
   static String describeFile(Path p) throws IOException {
     Path real = p.toRealPath();

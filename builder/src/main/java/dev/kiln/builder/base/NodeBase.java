@@ -3,7 +3,6 @@ package dev.kiln.builder.base;
 import dev.kiln.common.Runtime;
 import dev.kiln.image.layer.LayerBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SortedSet;
@@ -27,23 +26,13 @@ final class NodeBase implements BaseRecipe {
 
   @Override
   public String fingerprint() throws IOException {
-    requireNode();
+    realNode();
     return "node " + node + " -> " + BaseRecipe.describeFile(node);
   }
 
   @Override
   public Assembly assemble(Path workDir) throws IOException {
-    requireNode();
-    Path real = node.toRealPath();
-    if (!SharedLibraryClosure.isElf(real)) {
-      throw new BaseBuildException(
-          Runtime.NODE,
-          node
-              + " resolves to "
-              + real
-              + ", which is not an ELF executable (a version manager's shim?);"
-              + " set KILN_NODE to the node binary itself");
-    }
+    Path real = realNode();
     String version =
         HostCommand.output(Runtime.NODE, List.of(real.toString(), "--version")).strip();
     if (version.startsWith("v")) {
@@ -68,11 +57,12 @@ final class NodeBase implements BaseRecipe {
     return new Assembly("node-" + version, layer, createdBy, BASE_RUN_CONFIG, node.toString());
   }
 
-  private void requireNode() throws BaseBuildException {
-    if (!Files.isExecutable(node)) {
-      throw new BaseBuildException(
-          Runtime.NODE,
-          "no Node.js at " + node + "; install nodejs or set KILN_NODE to the node binary");
-    }
+  private Path realNode() throws IOException {
+    return BaseRecipe.hostExecutable(
+        Runtime.NODE,
+        node,
+        "no Node.js at " + node + "; install nodejs or set KILN_NODE to the node binary",
+        "a version manager's shim",
+        "set KILN_NODE to the node binary itself");
   }
 }

@@ -47,23 +47,13 @@ final class PythonBase implements BaseRecipe {
 
   @Override
   public String fingerprint() throws IOException {
-    requireInterpreter();
+    realInterpreter();
     return "python " + python + " -> " + BaseRecipe.describeFile(python);
   }
 
   @Override
   public Assembly assemble(Path workDir) throws IOException {
-    requireInterpreter();
-    Path real = python.toRealPath();
-    if (!SharedLibraryClosure.isElf(real)) {
-      throw new BaseBuildException(
-          Runtime.PYTHON,
-          python
-              + " resolves to "
-              + real
-              + ", which is not an ELF executable (a pyenv shim or a wrapper script?);"
-              + " set KILN_PYTHON to the interpreter itself, such as /usr/bin/python3");
-    }
+    Path real = realInterpreter();
     // -I -S: ignore PYTHON* variables, the user's site directory and site.py, so the answer
     // describes the installation rather than this process's environment.
     List<String> lines =
@@ -132,13 +122,14 @@ final class PythonBase implements BaseRecipe {
             || name.startsWith("xxlimited"));
   }
 
-  private void requireInterpreter() throws BaseBuildException {
-    if (!Files.isExecutable(python)) {
-      throw new BaseBuildException(
-          Runtime.PYTHON,
-          "no Python interpreter at "
-              + python
-              + "; install python3 or set KILN_PYTHON to an interpreter");
-    }
+  private Path realInterpreter() throws IOException {
+    return BaseRecipe.hostExecutable(
+        Runtime.PYTHON,
+        python,
+        "no Python interpreter at "
+            + python
+            + "; install python3 or set KILN_PYTHON to an interpreter",
+        "a pyenv shim or a wrapper script",
+        "set KILN_PYTHON to the interpreter itself, such as /usr/bin/python3");
   }
 }

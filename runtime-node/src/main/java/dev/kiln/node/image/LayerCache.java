@@ -1,6 +1,7 @@
 package dev.kiln.node.image;
 
 import dev.kiln.common.Digest;
+import dev.kiln.node.sys.FileTrees;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
@@ -170,7 +171,7 @@ public final class LayerCache {
         return false;
       }
       Files.deleteIfExists(metaFile(diffId));
-      LayerWriter.deleteTree(doomed);
+      FileTrees.deleteTree(doomed);
     }
     return true;
   }
@@ -185,11 +186,11 @@ public final class LayerCache {
         Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
         // Another unpacker that does not take the lock won the race; its copy is as good.
-        LayerWriter.deleteTree(work);
+        FileTrees.deleteTree(work);
       }
     } catch (IOException | RuntimeException | Error e) {
       try {
-        LayerWriter.deleteTree(work);
+        FileTrees.deleteTree(work);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -206,12 +207,12 @@ public final class LayerCache {
         String hex = dot < 0 ? name : name.substring(0, dot);
         Path lockFile = locks.resolve(hex + ".lock");
         if (dot < 0 || !hex.matches("[a-f0-9]{64}")) {
-          LayerWriter.deleteTree(leftover);
+          FileTrees.deleteTree(leftover);
           continue;
         }
         try (LayerLocks.Held lock = LayerLocks.tryAcquire(lockFile)) {
           if (lock != null) {
-            LayerWriter.deleteTree(leftover);
+            FileTrees.deleteTree(leftover);
           }
         }
       }

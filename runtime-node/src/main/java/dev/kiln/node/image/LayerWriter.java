@@ -1,15 +1,14 @@
 package dev.kiln.node.image;
 
+import dev.kiln.node.sys.FileTrees;
 import dev.kiln.node.sys.Libc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
@@ -173,7 +172,7 @@ final class LayerWriter {
       return p;
     }
     if (existing.isDirectory()) {
-      deleteTree(p);
+      FileTrees.deleteTree(p);
       String prefix = path + "/";
       regularFiles.removeIf(f -> f.startsWith(prefix));
       whiteouts.removeIf(f -> f.startsWith(prefix));
@@ -243,31 +242,5 @@ final class LayerWriter {
 
   private static int depth(String path) {
     return (int) path.chars().filter(c -> c == '/').count();
-  }
-
-  /** Deletes a tree without following symlinks (symlinks are removed, never their targets). */
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, NOFOLLOW)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

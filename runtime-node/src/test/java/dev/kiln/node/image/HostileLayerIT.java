@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.common.Digest;
+import dev.kiln.node.sys.FileTrees;
 import dev.kiln.node.testing.Privileges;
 import dev.kiln.node.testing.Tars;
 import java.io.ByteArrayInputStream;
@@ -38,7 +39,7 @@ class HostileLayerIT {
 
   @AfterEach
   void cleanUp() throws IOException {
-    LayerWriter.deleteTree(outside);
+    FileTrees.deleteTree(outside);
   }
 
   @Test
