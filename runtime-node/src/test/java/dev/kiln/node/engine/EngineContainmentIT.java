@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EngineContainmentIT {
   private static final Limits LIMITS = new Limits(64, 500, 32, Duration.ofSeconds(2));
 
-  @TempDir Path data;
+  @TempDir static Path data;
   private NodeEngine engine;
   private ImageRef probe;
   private FunctionSpec spec;

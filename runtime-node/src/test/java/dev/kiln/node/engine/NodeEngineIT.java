@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NodeEngineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path data;
+  @TempDir static Path data;
   private NodeEngine engine;
 
   @BeforeAll
