@@ -97,7 +97,7 @@ class ReconcileIT {
             image.localName(),
             runtimeImage.localName()));
     return new ProcessBuilder(command)
-        .redirectError(data.resolveSibling(data.getFileName() + "-node.err").toFile())
+        .redirectError(Path.of("target", "reconcile-it-node.err").toAbsolutePath().toFile())
         .start();
   }
 
