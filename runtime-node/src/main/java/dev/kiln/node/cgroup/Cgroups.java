@@ -121,6 +121,18 @@ public interface Cgroups {
   void killAll(String containerId);
 
   /**
+   * Pids of the processes in the container's cgroup; empty when none is left or the cgroup is gone.
+   * One small file read: cheap enough to poll while a container starts.
+   */
+  List<Long> processes(String containerId);
+
+  /**
+   * Removes the node's subtree itself (in every v1 hierarchy) once no container cgroup is left in
+   * it; a subtree that still has children is left alone.
+   */
+  void removeSubtree();
+
+  /**
    * Removes the container's cgroup (in every v1 hierarchy), retrying briefly while exiting tasks
    * leave it. Does nothing when it does not exist.
    */

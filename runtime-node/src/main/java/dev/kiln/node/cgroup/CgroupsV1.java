@@ -209,4 +209,19 @@ final class CgroupsV1 implements Cgroups {
       CgroupFiles.rmdir(id, mount.resolve(subtree).resolve(CgroupFiles.checkId(id)));
     }
   }
+
+  @Override
+  public List<Long> processes(String id) {
+    return CgroupFiles.pids(dir("pids", id).resolve("cgroup.procs"));
+  }
+
+  @Override
+  public void removeSubtree() {
+    for (Path mount : new TreeSet<>(hierarchies.values())) {
+      Path dir = mount.resolve(subtree);
+      if (Files.isDirectory(dir) && CgroupFiles.children(dir).isEmpty()) {
+        CgroupFiles.rmdir(null, dir);
+      }
+    }
+  }
 }

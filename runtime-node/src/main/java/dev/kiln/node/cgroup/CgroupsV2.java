@@ -123,4 +123,17 @@ final class CgroupsV2 implements Cgroups {
   public void remove(String id) {
     CgroupFiles.rmdir(id, dir(id));
   }
+
+  @Override
+  public List<Long> processes(String id) {
+    return CgroupFiles.pids(dir(id).resolve("cgroup.procs"));
+  }
+
+  @Override
+  public void removeSubtree() {
+    Path dir = root.resolve(subtree);
+    if (Files.isDirectory(dir) && CgroupFiles.children(dir).isEmpty()) {
+      CgroupFiles.rmdir(null, dir);
+    }
+  }
 }

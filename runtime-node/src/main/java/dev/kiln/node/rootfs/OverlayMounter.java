@@ -88,7 +88,7 @@ public final class OverlayMounter {
 
   /**
    * Mounts an overlay of {@code lowersTopFirst} with {@code upper} and {@code work} at {@code
-   * target}.
+   * target}; with both {@code null} the overlay is read-only.
    */
   public void mount(String source, List<Path> lowersTopFirst, Path upper, Path work, Path target)
       throws IOException {
@@ -112,6 +112,23 @@ public final class OverlayMounter {
       }
     }
     mountClassic(source, lowersTopFirst, upper, work, target);
+  }
+
+  /**
+   * Mounts a read-only overlay of {@code lowersTopFirst} at {@code target}: no upper and no work
+   * dir, which overlayfs allows with two or more lower dirs. For one directory, use a read-only
+   * bind mount instead.
+   *
+   * @see <a href="https://docs.kernel.org/filesystems/overlayfs.html#multiple-lower-layers">
+   *     overlayfs: multiple lower layers</a>
+   */
+  public void mountReadOnly(String source, List<Path> lowersTopFirst, Path target)
+      throws IOException {
+    if (lowersTopFirst.size() < 2) {
+      throw new IllegalArgumentException(
+          "a read-only overlay needs at least 2 lower dirs, got " + lowersTopFirst.size());
+    }
+    mount(source, lowersTopFirst, null, null, target);
   }
 
   /** Detaches the mount at {@code target}; a target with nothing mounted is fine. */
@@ -148,8 +165,10 @@ public final class OverlayMounter {
         }
         first = false;
       }
-      setPathOrFail(fs, "upperdir", upper, target, what);
-      setPathOrFail(fs, "workdir", work, target, what);
+      if (upper != null) {
+        setPathOrFail(fs, "upperdir", upper, target, what);
+        setPathOrFail(fs, "workdir", work, target, what);
+      }
       int errno = Libc.fsconfig(fs, Libc.FSCONFIG_CMD_CREATE, null, null, 0);
       if (errno != 0) {
         throw failure(target, errno, what, Libc.readFsLog(fs));

@@ -18,10 +18,11 @@ final class OverlayOptions {
   static String classic(List<Path> lowersTopFirst, Path upper, Path work) {
     return "lowerdir="
         + lowersTopFirst.stream().map(p -> escape(p.toString())).collect(Collectors.joining(":"))
-        + ",upperdir="
-        + escape(upper.toString())
-        + ",workdir="
-        + escape(work.toString());
+        + (upper == null ? "" : upperAndWork(upper, work));
+  }
+
+  private static String upperAndWork(Path upper, Path work) {
+    return ",upperdir=" + escape(upper.toString()) + ",workdir=" + escape(work.toString());
   }
 
   static boolean fitsInPage(String options) {

@@ -22,6 +22,21 @@ public final class Libc {
   /** {@code umount2} flag: detach now, clean up when the mount is no longer busy. */
   public static final int MNT_DETACH = 2;
 
+  /** {@code mount} flag: read-only. */
+  public static final long MS_RDONLY = 1;
+
+  /** {@code mount} flag: change the flags of an existing mount. */
+  public static final long MS_REMOUNT = 32;
+
+  /** {@code mount} flag: bind mount. */
+  public static final long MS_BIND = 4096;
+
+  /** {@code mount} flag: make the mount private (no propagation). */
+  public static final long MS_PRIVATE = 1 << 18;
+
+  /** {@code mount} flag: make the mount shared, so mounts beneath it propagate to its peers. */
+  public static final long MS_SHARED = 1 << 20;
+
   /** {@code fsopen} flag. */
   public static final int FSOPEN_CLOEXEC = 1;
 
@@ -112,6 +127,34 @@ public final class Libc {
     if (C.mount(source, target.toString(), fstype, flags, data) != 0) {
       throw new NativeCallException(
           "mount " + fstype + " on " + target, Native.getLastError(), what);
+    }
+  }
+
+  /**
+   * Bind-mounts {@code source} at {@code target}; when {@code readOnly}, the bind is then remounted
+   * read-only (a bind mount takes {@code MS_RDONLY} only on a remount, see mount(2)).
+   */
+  public static void bindMount(Path source, Path target, boolean readOnly)
+      throws NativeCallException {
+    String what = "bind " + source;
+    if (C.mount(source.toString(), target.toString(), null, MS_BIND, null) != 0) {
+      throw new NativeCallException("bind mount on " + target, Native.getLastError(), what);
+    }
+    if (readOnly
+        && C.mount(null, target.toString(), null, MS_REMOUNT | MS_BIND | MS_RDONLY, null) != 0) {
+      throw new NativeCallException("read-only remount of " + target, Native.getLastError(), what);
+    }
+  }
+
+  /**
+   * Changes the propagation type of the mount at {@code target}, e.g. {@link #MS_SHARED}.
+   *
+   * @see <a href="https://docs.kernel.org/filesystems/sharedsubtree.html">Shared subtrees</a>
+   */
+  public static void setPropagation(Path target, long type) throws NativeCallException {
+    if (C.mount(null, target.toString(), null, type, null) != 0) {
+      throw new NativeCallException(
+          "set propagation of " + target, Native.getLastError(), "flags " + type);
     }
   }
 

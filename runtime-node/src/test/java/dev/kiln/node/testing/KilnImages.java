@@ -1,0 +1,161 @@
+package dev.kiln.node.testing;
+
+import dev.kiln.common.ImageRef;
+import dev.kiln.common.Runtime;
+import dev.kiln.image.store.ImageStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Real function images for integration tests, built by Kiln itself: {@code ./kiln build DIR -t NAME
+ * --store STORE} run as an external process from the repository root (the wrapper builds Kiln first
+ * when its sources changed). The runtime node may not depend on the builder, so this is its
+ * end-to-end source of images.
+ *
+ * <p>Images go to one store under {@code target/kiln-it-images}, tagged with a hash of the function
+ * directory, so a directory is built once however many tests use it (and again only when it changes
+ * or after {@code mvn clean}).
+ */
+public final class KilnImages {
+  private static final long BUILD_TIMEOUT_MINUTES = 15;
+
+  private static Path store;
+
+  private KilnImages() {}
+
+  /** The store all test images are built into. */
+  public static synchronized ImageStore store() {
+    try {
+      return ImageStore.open(storeDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An example function of the repository, e.g. {@code hello-python}. */
+  public static ImageRef example(String name) {
+    return build(repoRoot().resolve("examples").resolve(name), name);
+  }
+
+  /** A test-only function under {@code src/test/resources/functions}. */
+  public static ImageRef testFunction(String name) {
+    return build(moduleDir().resolve("src/test/resources/functions").resolve(name), name);
+  }
+
+  /**
+   * The bare runtime image of {@code runtime} that stem cells run: a Kilnfile with only {@code FROM
+   * kiln/<runtime>} (base, runner, entrypoint, working dir, {@code KILN_RUNTIME} and {@code
+   * KILN_CODE_DIR}; no handler).
+   */
+  public static ImageRef runtimeImage(Runtime runtime) {
+    Path dir = storeDir().resolveSibling("kiln-it-sources").resolve(runtime.id() + "-runtime");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("Kilnfile"), "FROM kiln/" + runtime.id() + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return build(dir, "runtime-" + runtime.id());
+  }
+
+  /** Builds {@code dir} into the store, unless this content was built before. */
+  public static synchronized ImageRef build(Path dir, String name) {
+    ImageRef ref = ImageRef.parseLocal(name + ":" + contentHash(dir));
+    try {
+      if (store().resolve(ref.localName()).isPresent()) {
+        return ref;
+      }
+      Path root = repoRoot();
+      Path log = storeDir().resolveSibling("kiln-build-" + name + ".log");
+      Process process =
+          new ProcessBuilder(
+                  root.resolve("kiln").toString(),
+                  "build",
+                  dir.toAbsolutePath().toString(),
+                  "-t",
+                  ref.localName(),
+                  "--store",
+                  storeDir().toString())
+              .directory(root.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      if (!process.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("kiln build " + dir + " took over 15 minutes");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            "kiln build "
+                + dir
+                + " failed ("
+                + process.exitValue()
+                + "):\n"
+                + Files.readString(log));
+      }
+      return ref;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kiln build " + dir, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The repository root: the nearest parent of the module holding the {@code kiln} wrapper. */
+  public static Path repoRoot() {
+    for (Path dir = moduleDir(); dir != null; dir = dir.getParent()) {
+      if (Files.isExecutable(dir.resolve("kiln")) && Files.exists(dir.resolve("pom.xml"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("no kiln wrapper above " + moduleDir());
+  }
+
+  private static Path moduleDir() {
+    Path cwd = Path.of("").toAbsolutePath();
+    return Files.isDirectory(cwd.resolve("src/test/resources/functions"))
+        ? cwd
+        : cwd.resolve("runtime-node");
+  }
+
+  private static synchronized Path storeDir() {
+    if (store == null) {
+      store = moduleDir().resolve("target/kiln-it-images").toAbsolutePath();
+      try {
+        Files.createDirectories(store);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return store;
+  }
+
+  /** A short hash of every file's relative path and content under {@code dir}. */
+  static String contentHash(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
+      for (Path file : sorted) {
+        sha.update(dir.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(Files.readAllBytes(file));
+        sha.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot hash " + dir, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
