@@ -7,7 +7,7 @@ import dev.kiln.common.Limits;
 import dev.kiln.common.Runtime;
 import dev.kiln.common.node.Invocation;
 import dev.kiln.common.node.InvocationResult;
-import dev.kiln.node.testing.KilnImages;
+import dev.kiln.system.KilnImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

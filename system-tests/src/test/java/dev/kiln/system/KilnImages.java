@@ -1,5 +1,8 @@
-package dev.kiln.node.testing;
+package dev.kiln.system;
 
+import dev.kiln.builder.FunctionBuilder;
+import dev.kiln.builder.base.BaseRuntimes;
+import dev.kiln.builder.build.BuildListener;
 import dev.kiln.common.ImageRef;
 import dev.kiln.common.Runtime;
 import dev.kiln.image.store.ImageStore;
@@ -12,22 +15,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Real function images for integration tests, built by Kiln itself: {@code ./kiln build DIR -t NAME
- * --store STORE} run as an external process from the repository root (the wrapper builds Kiln first
- * when its sources changed). The runtime node may not depend on the builder, so this is its
- * end-to-end source of images.
+ * Real function images for integration tests, built by Kiln's builder in-process, as {@code kiln
+ * build} does. The runtime node may not depend on the builder, so the tests that run real images on
+ * the node live in this module, which sees both.
  *
  * <p>Images go to one store under {@code target/kiln-it-images}, tagged with a hash of the function
  * directory, so a directory is built once however many tests use it (and again only when it changes
  * or after {@code mvn clean}).
  */
 public final class KilnImages {
-  private static final long BUILD_TIMEOUT_MINUTES = 15;
-
   private static Path store;
 
   private KilnImages() {}
@@ -74,58 +73,29 @@ public final class KilnImages {
       if (store().resolve(ref.localName()).isPresent()) {
         return ref;
       }
-      Path root = repoRoot();
-      Path log = storeDir().resolveSibling("kiln-build-" + name + ".log");
-      Process process =
-          new ProcessBuilder(
-                  root.resolve("kiln").toString(),
-                  "build",
-                  dir.toAbsolutePath().toString(),
-                  "-t",
-                  ref.localName(),
-                  "--store",
-                  storeDir().toString())
-              .directory(root.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      if (!process.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kiln build " + dir + " took over 15 minutes");
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(
-            "kiln build "
-                + dir
-                + " failed ("
-                + process.exitValue()
-                + "):\n"
-                + Files.readString(log));
-      }
+      new FunctionBuilder(store(), BaseRuntimes.fromEnvironment())
+          .build(dir, ref.localName(), BuildListener.NONE);
       return ref;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run kiln build " + dir, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      throw new UncheckedIOException("cannot build " + dir, e);
     }
   }
 
-  /** The repository root: the nearest parent of the module holding the {@code kiln} wrapper. */
+  /** The repository root: the nearest parent of the module holding {@code examples/}. */
   public static Path repoRoot() {
     for (Path dir = moduleDir(); dir != null; dir = dir.getParent()) {
-      if (Files.isExecutable(dir.resolve("kiln")) && Files.exists(dir.resolve("pom.xml"))) {
+      if (Files.isDirectory(dir.resolve("examples")) && Files.exists(dir.resolve("pom.xml"))) {
         return dir;
       }
     }
-    throw new IllegalStateException("no kiln wrapper above " + moduleDir());
+    throw new IllegalStateException("no examples/ directory above " + moduleDir());
   }
 
   private static Path moduleDir() {
     Path cwd = Path.of("").toAbsolutePath();
     return Files.isDirectory(cwd.resolve("src/test/resources/functions"))
         ? cwd
-        : cwd.resolve("runtime-node");
+        : cwd.resolve("system-tests");
   }
 
   private static synchronized Path storeDir() {
