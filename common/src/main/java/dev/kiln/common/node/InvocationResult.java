@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** How an invocation ended. Failures of the function are results; failures of Kiln are exceptions. */
+/**
+ * How an invocation ended. Failures of the function are results; failures of Kiln are exceptions.
+ */
 public sealed interface InvocationResult {
 
   /** The function answered (any status it chose, 5xx included, unless it signalled an error). */

@@ -4,10 +4,10 @@ import dev.kiln.common.ImageRef;
 import java.util.List;
 
 /**
- * What the scheduler asks of a runtime node. Two implementations: the node engine itself, in
- * the same process (all-in-one), and a client of the node agent's HTTP API (a remote node).
- * Both behave the same; failures of the node itself are {@link NodeException}s, outcomes of a
- * function are {@link InvocationResult}s.
+ * What the scheduler asks of a runtime node. Two implementations: the node engine itself, in the
+ * same process (all-in-one), and a client of the node agent's HTTP API (a remote node). Both behave
+ * the same; failures of the node itself are {@link NodeException}s, outcomes of a function are
+ * {@link InvocationResult}s.
  */
 public interface NodeApi {
 
@@ -15,8 +15,8 @@ public interface NodeApi {
   NodeInfo info();
 
   /**
-   * Makes an image ready to start: pulls what the node lacks and unpacks its layers into the
-   * layer cache. Idempotent and cheap when the image is there already.
+   * Makes an image ready to start: pulls what the node lacks and unpacks its layers into the layer
+   * cache. Idempotent and cheap when the image is there already.
    */
   ImageStatus ensureImage(ImageRef image);
 
@@ -24,8 +24,8 @@ public interface NodeApi {
   ContainerInfo start(StartRequest request);
 
   /**
-   * Sends one invocation to a container and waits for the answer, at most until the
-   * invocation's deadline. A container that overruns is killed (the result is a {@link
+   * Sends one invocation to a container and waits for the answer, at most until the invocation's
+   * deadline. A container that overruns is killed (the result is a {@link
    * InvocationResult.Timeout}) and must be replaced.
    */
   InvocationResult invoke(String containerId, Invocation invocation);

@@ -1,9 +1,9 @@
 package dev.kiln.common.node;
 
 /**
- * The node could not do what was asked (not the function's fault): an image that cannot be
- * pulled, a container that does not start, a node that is gone. {@code status} is the HTTP
- * status the node agent answers with (404 unknown container, 502/503 node trouble).
+ * The node could not do what was asked (not the function's fault): an image that cannot be pulled,
+ * a container that does not start, a node that is gone. {@code status} is the HTTP status the node
+ * agent answers with (404 unknown container, 502/503 node trouble).
  */
 public class NodeException extends RuntimeException {
   private final int status;

@@ -3,8 +3,8 @@ package dev.kiln.common.node;
 import dev.kiln.common.Runtime;
 
 /**
- * The stem cells of one runtime on a node: containers of the runtime image with the runner
- * waiting for {@code /init}.
+ * The stem cells of one runtime on a node: containers of the runtime image with the runner waiting
+ * for {@code /init}.
  *
  * @param runtime the runtime
  * @param ready stem cells waiting now
