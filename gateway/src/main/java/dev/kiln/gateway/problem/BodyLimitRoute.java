@@ -32,11 +32,13 @@ public class BodyLimitRoute {
             ctx -> {
               String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
               if (length != null && parse(length) > limit) {
+                // Read and drop the body rather than cutting the connection: a client still
+                // sending would see a broken pipe instead of this answer.
+                ctx.request().handler(ignored -> {});
+                ctx.request().resume();
                 ctx.response()
                     .setStatusCode(413)
                     .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .endHandler(v -> ctx.request().connection().close())
                     .end(io.vertx.core.buffer.Buffer.buffer(body));
                 return;
               }
