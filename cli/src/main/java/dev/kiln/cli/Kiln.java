@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
       PullCommand.class,
       RmiCommand.class,
       GcCommand.class,
+      DeployCommand.class,
+      FunctionsCommand.class,
+      RollbackCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Kiln implements Runnable {

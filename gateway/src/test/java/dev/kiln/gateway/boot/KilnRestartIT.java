@@ -1,0 +1,163 @@
+package dev.kiln.gateway.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.gateway.testing.Archives;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the packaged application ({@code quarkus-run.jar}, as {@code ./kiln up} does) twice on one
+ * data directory: what the first run stored in its embedded PostgreSQL is there in the second, and
+ * the first-start key is made only once.
+ */
+class KilnRestartIT {
+
+  static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+  static final ObjectMapper JSON = new ObjectMapper();
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void functionsVersionsAndKeysSurviveARestart(@TempDir Path data) throws Exception {
+    int port = freePort();
+    String base = "http://localhost:" + port;
+
+    Process first = start(data, port, data.resolve("first.log"));
+    String admin;
+    String ciKey;
+    try {
+      awaitReady(first, base, data.resolve("first.log"));
+      JsonNode cli = JSON.readTree(data.resolve("cli.json").toFile());
+      admin = cli.get("key").asText();
+      assertThat(cli.get("url").asText()).isEqualTo(base);
+      assertThat(Files.readString(data.resolve("first.log"))).contains("Admin API key: " + admin);
+
+      byte[] archive =
+          Archives.create()
+              .file("kiln.yaml", Archives.pythonSpec("survivor"))
+              .file("handler.py", Archives.HANDLER)
+              .bytes();
+      HttpResponse<String> deployed =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/functions"))
+                  .header("Authorization", "Bearer " + admin)
+                  .header("Content-Type", "application/gzip")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(archive))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+      ciKey =
+          JSON.readTree(
+                  post(base + "/v1/keys", admin, Map.of("name", "ci", "scopes", List.of("deploy"))))
+              .get("key")
+              .asText();
+    } finally {
+      stop(first);
+    }
+    assertThat(data.resolve("postgres.port")).exists();
+
+    Process second = start(data, port, data.resolve("second.log"));
+    try {
+      awaitReady(second, base, data.resolve("second.log"));
+      assertThat(Files.readString(data.resolve("second.log"))).doesNotContain("Admin API key");
+      assertThat(JSON.readTree(data.resolve("cli.json").toFile()).get("key").asText())
+          .isEqualTo(admin);
+      JsonNode versions = JSON.readTree(get(base + "/v1/functions/survivor/versions", ciKey));
+      assertThat(versions).hasSize(1);
+      assertThat(versions.get(0).get("version").asInt()).isEqualTo(1);
+      assertThat(versions.get(0).get("image").asText()).isEqualTo("survivor:1");
+      assertThat(get(base + "/v1/keys", admin)).contains("\"name\":\"ci\"");
+    } finally {
+      stop(second);
+    }
+  }
+
+  private Process start(Path data, int port, Path log) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toAbsolutePath().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().put("KILN_DATA_DIR", data.toString());
+    pb.environment().put("KILN_HTTP_PORT", Integer.toString(port));
+    pb.environment().put("KILN_HTTP_HOST", "127.0.0.1");
+    // The control plane only: the node's checks (and a runc install) are not under test here.
+    pb.environment().put("KILN_ROLES", "gateway,scheduler,builder,registry");
+    return pb.start();
+  }
+
+  private void awaitReady(Process p, String base, Path log) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    while (Instant.now().isBefore(deadline)) {
+      if (!p.isAlive()) {
+        throw new AssertionError("kiln exited " + p.exitValue() + ":\n" + Files.readString(log));
+      }
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Still starting.
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("kiln did not become ready in 90 s:\n" + Files.readString(log));
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+  }
+
+  private String get(String url, String key) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + key)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
+  }
+
+  private String post(String url, String key, Object body) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return r.body();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
