@@ -64,6 +64,25 @@ public final class ContainerLauncher {
    *     runner listens (with the end of its output), or the runner does not listen in time
    */
   public Container launch(LaunchSpec spec) {
+    Container container = start(spec);
+    try {
+      awaitRunner(container);
+      return container;
+    } catch (IOException | RuntimeException e) {
+      throw failed(spec, container, e);
+    }
+  }
+
+  /**
+   * Starts the container's process without waiting for a runner: the same overlay, socket
+   * directory, bundle and detached run as {@link #launch}, returning once the runtime has started
+   * the process. For a process that is not a runner (a benchmark's trivial command): the caller
+   * waits for it to end ({@link Container#alive()}) and then removes the container.
+   *
+   * @throws NodeException (502) when the container cannot be made or its process not started;
+   *     whatever was made is removed again
+   */
+  public Container start(LaunchSpec spec) {
     List<String> args = spec.image().args();
     if (args.isEmpty()) {
       throw new NodeException(
@@ -91,24 +110,28 @@ public final class ContainerLauncher {
       environment(spec).forEach(bundle::env);
       runtime.run(
           OciBundle.write(dir.resolve("bundle"), bundle.build()), logs.stdout(), logs.stderr());
-      awaitRunner(container);
       return container;
     } catch (IOException | RuntimeException e) {
-      try {
-        container.remove();
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      if (e instanceof NodeException n) {
-        throw n;
-      }
-      if (e instanceof OciRuntimeException || e instanceof InvalidBundleException) {
-        throw new NodeException(
-            502, "container " + spec.id() + " did not start: " + e.getMessage(), e);
-      }
-      throw new NodeException(
-          502, "cannot prepare container " + spec.id() + ": " + e.getMessage(), e);
+      throw failed(spec, container, e);
     }
+  }
+
+  /** Removes what was made of a container that failed to start; the exception to throw. */
+  private static NodeException failed(LaunchSpec spec, Container container, Exception e) {
+    try {
+      container.remove();
+    } catch (RuntimeException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+    if (e instanceof NodeException n) {
+      return n;
+    }
+    if (e instanceof OciRuntimeException || e instanceof InvalidBundleException) {
+      return new NodeException(
+          502, "container " + spec.id() + " did not start: " + e.getMessage(), e);
+    }
+    return new NodeException(
+        502, "cannot prepare container " + spec.id() + ": " + e.getMessage(), e);
   }
 
   /** The image's environment with the spec's over it; a null value removes a variable. */
