@@ -3,6 +3,7 @@ package dev.kiln.node.cell;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.FunctionSpec;
+import dev.kiln.common.Limits;
 import dev.kiln.common.Runtime;
 import dev.kiln.common.http.HttpRequest;
 import dev.kiln.common.http.HttpResponse;
@@ -80,8 +81,8 @@ public final class StemCell {
 
   /**
    * Turns the cell into a container of the function: mounts its code on the cell's {@code
-   * /opt/kiln/function}, applies its limits to the cell's cgroup, and sends {@code POST /init}.
-   * When this fails the cell is spoilt; the caller removes it.
+   * /opt/kiln/function}, applies its memory and pids limits, sends {@code POST /init}, then applies
+   * its CPU quota. When this fails the cell is spoilt; the caller removes it.
    *
    * @param fits the result of {@link #fit} for the function's image
    * @param env the function's environment, see {@link #initEnv}
@@ -106,7 +107,13 @@ public final class StemCell {
               + e.getMessage(),
           e);
     }
-    container.applyLimits(spec.limits());
+    // Memory and pids bind from the start, so loading the handler cannot exceed them. The CPU
+    // quota waits until /init has answered: loading and linking the handler is Kiln's cold
+    // start, not the function's work, and a JVM throttled to half a core needs several times
+    // longer to load its classes.
+    Limits cellLimits = container.limits();
+    container.applyLimits(
+        spec.limits().withCpuMillis(Math.max(spec.limits().cpuMillis(), cellLimits.cpuMillis())));
     HttpResponse response;
     try {
       byte[] body = JSON.writeValueAsBytes(initBody(spec.handler(), env));
@@ -141,6 +148,7 @@ public final class StemCell {
               + "): "
               + errorOf(response));
     }
+    container.applyLimits(spec.limits());
   }
 
   static ObjectNode initBody(String handler, Map<String, String> env) {
