@@ -1,0 +1,2 @@
+/** Chooses the node for a new container. */
+package dev.kiln.scheduler.placement;
