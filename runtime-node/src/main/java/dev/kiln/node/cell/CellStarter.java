@@ -79,6 +79,7 @@ public final class CellStarter {
                 List.of(new BindMount(fnDir, CellFit.CODE_DIR, true, BindMount.Propagation.SLAVE)),
                 cellLimits,
                 id));
+    warmUp(container);
     return new StemCell(
         runtime,
         runtimeImage,
@@ -86,5 +87,30 @@ public final class CellStarter {
         fnDir,
         startedAt,
         Duration.ofNanos(System.nanoTime() - begin));
+  }
+
+  /** Requests that warm a waiting runner; each answers 503 "not initialised". */
+  static final int WARM_UP_REQUESTS = 20;
+
+  /**
+   * Serves a few requests before the cell joins the pool, while nothing waits for it. The first
+   * requests a runner ever serves load its HTTP code; in a JVM that is tens of milliseconds of
+   * class loading, which would otherwise land on the first function's {@code /init}. The answers
+   * (503, not initialised) are ignored, and so is a failure: the cell is judged by {@code /init}.
+   */
+  private static void warmUp(Container container) {
+    byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      for (int i = 0; i < WARM_UP_REQUESTS; i++) {
+        container
+            .client()
+            .send(
+                dev.kiln.common.http.HttpRequest.post("/kiln-warm-up", body)
+                    .header("Content-Type", "application/json"),
+                Duration.ofSeconds(5));
+      }
+    } catch (IOException | RuntimeException e) {
+      // A cell that cannot answer now will fail its /init, where the error is reported.
+    }
   }
 }
