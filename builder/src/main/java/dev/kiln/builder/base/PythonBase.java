@@ -77,6 +77,7 @@ final class PythonBase implements BaseRecipe {
     if (dynload != null && Files.isDirectory(dynload) && !dynload.toRealPath().startsWith(stdlib)) {
       files.addTree(dynload, PythonBase::pruned);
     }
+    int bytecode = PythonBytecode.add(real, stdlib, workDir, layer);
     List<Path> binaries = new ArrayList<>();
     binaries.add(real);
     for (Path f : files.files()) {
@@ -96,7 +97,9 @@ final class PythonBase implements BaseRecipe {
             + real
             + " + "
             + libraries.size()
-            + " shared libraries";
+            + " shared libraries, "
+            + bytecode
+            + " precompiled modules";
     return new Assembly(
         "python-" + version,
         layer,
