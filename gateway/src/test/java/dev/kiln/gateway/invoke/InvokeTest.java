@@ -274,6 +274,47 @@ class InvokeTest {
         .contains("kiln_async_pending");
   }
 
+  @Test
+  void kilnInvokePrintsTheAnswerOrQueuesIt() {
+    deployHello();
+    String[] target = {
+      "--url", "http://localhost:" + io.restassured.RestAssured.port, "--key", Api.adminKey()
+    };
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit =
+        dev.kiln.cli.Kiln.run(
+            concat(new String[] {"invoke", "hello-python", "-d", "Cli"}, target),
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true));
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("Hello, Cli!\n");
+
+    out.getBuffer().setLength(0);
+    exit =
+        dev.kiln.cli.Kiln.run(
+            concat(
+                new String[] {"invoke", "hello-python", "--path", "/?name=Q", "--async"}, target),
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true));
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).startsWith("queued ").contains("/v1/invocations/");
+
+    exit =
+        dev.kiln.cli.Kiln.run(
+            concat(new String[] {"invoke", "no-such-fn"}, target),
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true));
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("no-such-fn answered 404");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> sleepy(JsonPath cluster) {
     List<Map<String, Object>> functions = cluster.getList("functions");
