@@ -82,6 +82,26 @@ final class ControlPlane {
     }
   }
 
+  /**
+   * Invokes a function: POST with {@code data} as the body, or GET without. The answer comes back
+   * whatever its status, for the caller to print.
+   */
+  HttpResponse<byte[]> invoke(String name, String path, byte[] data, boolean async)
+      throws IOException {
+    String sub = path == null || path.isEmpty() || path.equals("/") ? "" : path;
+    if (!sub.isEmpty() && !sub.startsWith("/")) {
+      sub = "/" + sub;
+    }
+    HttpRequest.Builder b =
+        request((async ? "/async/fn/" : "/fn/") + encode(name) + sub)
+            .method(
+                data == null && !async ? "GET" : "POST",
+                data == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(data));
+    return exchange(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   /** GET a JSON document. */
   JsonNode get(String path) throws IOException {
     return send(request(path).GET());

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       DeployCommand.class,
       FunctionsCommand.class,
       RollbackCommand.class,
+      InvokeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Kiln implements Runnable {
