@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param key the API key sent to the control plane: for joining and, as the Basic password, for
  *     pulling from its registry ({@code --key}, else {@value #KEY_ENV})
  * @param advertise the agent URL the control plane should call, if not the listen address
+ * @param memoryMiB memory offered to containers, if not the machine's ({@code --memory})
  */
 public record NodeOptions(
     Path dataDir,
@@ -32,7 +33,8 @@ public record NodeOptions(
     Map<Runtime, Integer> stemCells,
     Optional<URI> join,
     Optional<String> key,
-    Optional<URI> advertise) {
+    Optional<URI> advertise,
+    Optional<Long> memoryMiB) {
 
   /** Where {@code kiln node} listens by default: loopback only. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:7070";
@@ -63,6 +65,8 @@ public record NodeOptions(
         --advertise URL      URL the control plane reaches this node at
                              (default: http://<listen address>, or the address
                              that routes to the control plane when listening on 0.0.0.0)
+        --memory MIB         memory offered to function containers, in MiB
+                             (default: the machine's)
         --help               show this help
       """;
 
@@ -78,6 +82,11 @@ public record NodeOptions(
     join = join == null ? Optional.empty() : join;
     key = key == null ? Optional.empty() : key.filter(k -> !k.isBlank());
     advertise = advertise == null ? Optional.empty() : advertise;
+    memoryMiB = memoryMiB == null ? Optional.empty() : memoryMiB;
+    if (memoryMiB.isPresent() && memoryMiB.get() < 16) {
+      throw new IllegalArgumentException(
+          "--memory must be at least 16 MiB, got " + memoryMiB.get());
+    }
     if (advertise.isPresent() && join.isEmpty()) {
       throw new IllegalArgumentException(
           "--advertise needs --join: it is the URL a control plane" + " calls this node at");
@@ -117,6 +126,7 @@ public record NodeOptions(
     Optional<URI> join = Optional.empty();
     Optional<String> key = Optional.ofNullable(env.get(KEY_ENV));
     Optional<URI> advertise = Optional.empty();
+    Optional<Long> memoryMiB = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -133,7 +143,8 @@ public record NodeOptions(
           && !name.equals("--stem-cells")
           && !name.equals("--join")
           && !name.equals("--key")
-          && !name.equals("--advertise")) {
+          && !name.equals("--advertise")
+          && !name.equals("--memory")) {
         throw new IllegalArgumentException("unknown option '" + arg + "'");
       }
       if (value == null) {
@@ -150,6 +161,7 @@ public record NodeOptions(
         case "--join" -> join = Optional.of(httpUrl("--join", value, "8080"));
         case "--key" -> key = Optional.of(value);
         case "--advertise" -> advertise = Optional.of(httpUrl("--advertise", value, "7070"));
+        case "--memory" -> memoryMiB = Optional.of(memory(value));
         default -> stemCells = stemCells(value);
       }
     }
@@ -176,7 +188,8 @@ public record NodeOptions(
         stemCells,
         join,
         key,
-        advertise);
+        advertise,
+        memoryMiB);
   }
 
   /** {@code host:port}, with brackets around an IPv6 address. */
@@ -194,7 +207,8 @@ public record NodeOptions(
 
   /** These options listening on another port (the one bound when 0 was asked for). */
   public NodeOptions withPort(int value) {
-    return new NodeOptions(dataDir, host, value, registry, token, stemCells, join, key, advertise);
+    return new NodeOptions(
+        dataDir, host, value, registry, token, stemCells, join, key, advertise, memoryMiB);
   }
 
   private static URI httpUrl(String option, String value, String examplePort) {
@@ -214,6 +228,15 @@ public record NodeOptions(
             + ", got '"
             + value
             + "'");
+  }
+
+  private static long memory(String value) {
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--memory must be a whole number of MiB such as 4096, got '" + value + "'");
+    }
   }
 
   private static Map<Runtime, Integer> stemCells(String value) {

@@ -36,6 +36,9 @@ public final class EngineFactory implements NodeApiFactory {
     Files.createDirectories(dataDir);
     NodeConfig config =
         NodeConfig.defaults(nodeId(dataDir), dataDir, ImageStore.open(dataDir.resolve("images")));
+    if (options.memoryMiB().isPresent()) {
+      config = config.withMemoryMiB(options.memoryMiB().get());
+    }
     Optional<URI> pullFrom = options.pullRegistry();
     if (pullFrom.isPresent()) {
       URI registry = pullFrom.get();

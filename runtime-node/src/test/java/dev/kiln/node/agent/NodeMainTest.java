@@ -69,11 +69,14 @@ class NodeMainTest {
             "--key",
             "kiln_abc",
             "--advertise",
-            "http://node-3.internal:7070");
+            "http://node-3.internal:7070",
+            "--memory",
+            "512");
 
     assertThat(o.join()).hasValue(URI.create("http://10.0.0.5:8080"));
     assertThat(o.key()).hasValue("kiln_abc");
     assertThat(o.advertise()).hasValue(URI.create("http://node-3.internal:7070"));
+    assertThat(o.memoryMiB()).hasValue(512L);
     assertThat(o.pullRegistry()).as("images come from the control plane").isEqualTo(o.join());
     assertThat(parse("--join", "http://cp:8080", "--registry", "http://r:5000").pullRegistry())
         .hasValue(URI.create("http://r:5000"));
@@ -121,6 +124,10 @@ class NodeMainTest {
         .hasMessage("--join must be a URL such as http://127.0.0.1:8080, got 'cp:8080'");
     assertThatThrownBy(() -> parse("--advertise", "http://n:7070"))
         .hasMessage("--advertise needs --join: it is the URL a control plane calls this node at");
+    assertThatThrownBy(() -> parse("--memory", "lots"))
+        .hasMessage("--memory must be a whole number of MiB such as 4096, got 'lots'");
+    assertThatThrownBy(() -> parse("--memory", "8"))
+        .hasMessage("--memory must be at least 16 MiB, got 8");
     assertThatThrownBy(() -> parse("--stem-cells", "ruby=1"))
         .hasMessage("unknown runtime 'ruby' (known: java, python, node, binary)");
     assertThatThrownBy(() -> parse("--stem-cells", "python"))
