@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,6 +47,102 @@ public interface KilnConfig {
 
   /** The built-in registry and pulls from other registries. */
   Registry registry();
+
+  /** The scheduler (role {@code scheduler}). */
+  Scheduler scheduler();
+
+  /** The in-process runtime node (role {@code node}). */
+  Node node();
+
+  /** Invocations over HTTP. */
+  Invoke invoke();
+
+  /** Asynchronous invocations. */
+  Async async();
+
+  /** Scheduler settings, mapped onto {@code dev.kiln.scheduler.api.SchedulerConfig}. */
+  interface Scheduler {
+    /** How often nodes send heartbeats; the in-process node heartbeats at this rate. */
+    @WithDefault("2s")
+    Duration heartbeatInterval();
+
+    /** Silence after which a node is lost, its containers dropped and its calls failed. */
+    @WithDefault("6s")
+    Duration heartbeatTimeout();
+
+    /**
+     * How often the scheduler looks for lost nodes, idle containers past their keep-alive and
+     * functions below their minScale.
+     */
+    @WithDefault("1s")
+    Duration maintenanceInterval();
+
+    /** How long past an invocation's deadline the scheduler waits for a node to answer. */
+    @WithDefault("2s")
+    Duration deadlineMargin();
+
+    /** How long a node that failed a start or an invocation is placed after healthy ones. */
+    @WithDefault("10s")
+    Duration nodeFailureCooldown();
+
+    /** Threads that start containers for scale-up. */
+    @WithDefault("4")
+    int startThreads();
+  }
+
+  /** Settings of the runtime node that runs in this process. */
+  interface Node {
+    /**
+     * The node's id, 1-41 of {@code [a-z0-9-]}; it names the node's cgroup subtree. Default: {@code
+     * local-} and a short hash of the data directory, stable across restarts.
+     */
+    Optional<String> id();
+
+    /**
+     * Stem cells to keep ready per runtime, such as {@code python=1,node=1,java=1}; {@code 0}
+     * disables them. The bare runtime images they run are built at start-up into the image store as
+     * {@code kiln/<runtime>:latest}.
+     */
+    @WithDefault("python=1,node=1,java=1")
+    String stemCells();
+  }
+
+  /** HTTP invocation settings. */
+  interface Invoke {
+    /** The largest request body an invocation may carry; larger ones get 413. */
+    @WithDefault("6M")
+    MemorySize maxBodySize();
+  }
+
+  /** Settings of asynchronous invocations, queued in PostgreSQL. */
+  interface Async {
+    /** Threads that run queued invocations; 0 runs none in this process. */
+    @WithDefault("4")
+    int workers();
+
+    /** How often an idle worker looks for queued invocations. */
+    @WithDefault("250ms")
+    Duration pollInterval();
+
+    /**
+     * How long a claimed invocation belongs to its worker beyond the function's timeout; after that
+     * another process takes it again (the first one crashed).
+     */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** Attempts of an invocation before it is marked failed. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** The longest wait between two attempts (the waits double from 1 s). */
+    @WithDefault("60s")
+    Duration maxBackoff();
+
+    /** How long a callback POST may take. */
+    @WithDefault("10s")
+    Duration callbackTimeout();
+  }
 
   /** PostgreSQL settings. */
   interface Db {

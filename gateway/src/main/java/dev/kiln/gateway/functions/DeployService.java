@@ -65,8 +65,15 @@ public class DeployService {
    */
   public record Started(UUID build, String function, Future<Views.VersionView> result) {}
 
-  /** What the archive says about the function: its name, and its spec unless it is a Kilnfile. */
-  private record Prepared(String name, FunctionSpec spec) {}
+  /**
+   * What the archive says about the function: its name, and its spec unless it is a Kilnfile; and
+   * the scaling settings of the deploy.
+   */
+  private record Prepared(String name, FunctionSpec spec, Views.Scaling scaling) {
+    Prepared with(Views.Scaling value) {
+      return new Prepared(name, spec, value);
+    }
+  }
 
   /**
    * Unpacks {@code archive} and starts building it. Problems with the archive or its {@code
@@ -76,11 +83,20 @@ public class DeployService {
    *     a Kilnfile without {@code kiln.yaml}
    */
   public Started deployArchive(InputStream archive, String nameOverride) throws IOException {
+    return deployArchive(archive, nameOverride, null);
+  }
+
+  /**
+   * As {@link #deployArchive(InputStream, String)}, also changing the function's scaling settings
+   * (those given) with the new version.
+   */
+  public Started deployArchive(InputStream archive, String nameOverride, Views.Scaling scaling)
+      throws IOException {
     Path work = Files.createTempDirectory(images.scratch(), "deploy-");
     try {
       Path dir = work.resolve("function");
       unpacker.unpack(archive, dir);
-      Prepared prepared = prepare(dir, blankToNull(nameOverride));
+      Prepared prepared = prepare(dir, blankToNull(nameOverride)).with(scaling);
       BuildProgress progress = builds.start(prepared.name());
       Future<Views.VersionView> result =
           builds.submit(
@@ -126,7 +142,7 @@ public class DeployService {
         }
         Files.writeString(dir.resolve("kiln.yaml"), FunctionSpecReader.toYaml(spec));
       }
-      return new Prepared(spec.name(), spec);
+      return new Prepared(spec.name(), spec, null);
     }
     if (Files.isRegularFile(dir.resolve(KilnfilePlanner.FILE_NAME))) {
       if (nameOverride == null) {
@@ -136,7 +152,7 @@ public class DeployService {
       }
       // Validates the name as kiln.yaml would.
       FunctionSpec.of(nameOverride, Runtime.BINARY, "entrypoint");
-      return new Prepared(nameOverride, null);
+      return new Prepared(nameOverride, null, null);
     }
     throw new dev.kiln.builder.spec.SpecException(
         "kiln.yaml",
@@ -159,7 +175,8 @@ public class DeployService {
               spec,
               result.manifest(),
               "archive",
-              new Views.BuildSummary(progress.id(), result.layers().size(), result.layersBuilt()));
+              new Views.BuildSummary(progress.id(), result.layers().size(), result.layersBuilt()),
+              prepared.scaling());
       builds.succeeded(progress, version.version(), version.digest());
       return version;
     } catch (Exception e) {
@@ -199,6 +216,12 @@ public class DeployService {
    * control plane's store (blobs it already has are not downloaded).
    */
   public Views.VersionView deployImage(String name, Views.ImageDeploy request) throws IOException {
+    return deployImage(name, request, null);
+  }
+
+  /** As {@link #deployImage(String, Views.ImageDeploy)}, also changing the scaling settings. */
+  public Views.VersionView deployImage(
+      String name, Views.ImageDeploy request, Views.Scaling scaling) throws IOException {
     if (request == null || request.image() == null || request.image().isBlank()) {
       throw ApiException.badRequest(
           "send a JSON body such as {\"image\": \"registry.example.com/team/fn:1\", \"spec\":"
@@ -215,7 +238,7 @@ public class DeployService {
       Manifest m = store.readManifest(manifest.digest());
       spec = ImageSpecs.fromConfig(name, store.readConfig(m.config().digest()));
     }
-    return functions.record(spec, manifest, "image", null);
+    return functions.record(spec, manifest, "image", null, scaling);
   }
 
   private static FunctionSpec specFor(String name, JsonNode node) {

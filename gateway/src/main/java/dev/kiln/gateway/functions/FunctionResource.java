@@ -43,9 +43,18 @@ public class FunctionResource {
   @Consumes({GZIP, "application/x-gzip", "application/x-tar+gzip", "application/octet-stream"})
   @Operation(summary = "Deploy a function from a .tar.gz of its directory")
   public Response deploy(
-      InputStream archive, @QueryParam("name") String name, @HeaderParam("Prefer") String prefer)
+      InputStream archive,
+      @QueryParam("name") String name,
+      @HeaderParam("Prefer") String prefer,
+      @QueryParam("concurrency") Integer concurrency,
+      @QueryParam("minScale") Integer minScale,
+      @QueryParam("maxScale") Integer maxScale,
+      @QueryParam("keepAliveSeconds") Integer keepAliveSeconds,
+      @QueryParam("queueSize") Integer queueSize)
       throws Exception {
-    DeployService.Started started = deploys.deployArchive(archive, name);
+    Views.Scaling scaling =
+        new Views.Scaling(concurrency, minScale, maxScale, keepAliveSeconds, queueSize);
+    DeployService.Started started = deploys.deployArchive(archive, name, scaling);
     if (prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains("respond-async")) {
       String build = "/v1/builds/" + started.build();
       return Response.accepted(
@@ -74,16 +83,28 @@ public class FunctionResource {
     return functions.describe(name);
   }
 
-  /** Changes a function's settings: {@code {"public": true}}. */
+  /**
+   * Changes a function's settings: {@code {"public": true}}, {@code {"scaling": {"maxScale": 4}}},
+   * or both.
+   */
   @PATCH
   @Path("/{name}")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Change a function's settings ({\"public\": true})")
+  @Operation(summary = "Change a function's settings ({\"public\": true, \"scaling\": {...}})")
   public Views.FunctionView patch(@PathParam("name") String name, Views.FunctionPatch patch) {
-    if (patch == null || patch.isPublic() == null) {
-      throw new IllegalArgumentException("send a JSON body such as {\"public\": true}");
+    boolean noScaling = patch == null || patch.scaling() == null || patch.scaling().isEmpty();
+    if (patch == null || (patch.isPublic() == null && noScaling)) {
+      throw new IllegalArgumentException(
+          "send a JSON body such as {\"public\": true} or {\"scaling\": {\"maxScale\": 4}}");
     }
-    return functions.setPublic(name, patch.isPublic());
+    Views.FunctionView view = null;
+    if (!noScaling) {
+      view = functions.setScaling(name, patch.scaling());
+    }
+    if (patch.isPublic() != null) {
+      view = functions.setPublic(name, patch.isPublic());
+    }
+    return view;
   }
 
   /** Deletes a function and all its versions. */
@@ -117,9 +138,18 @@ public class FunctionResource {
   @Path("/{name}/versions")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Deploy a new version from an image reference")
-  public Response deployImage(@PathParam("name") String name, Views.ImageDeploy request)
+  public Response deployImage(
+      @PathParam("name") String name,
+      Views.ImageDeploy request,
+      @QueryParam("concurrency") Integer concurrency,
+      @QueryParam("minScale") Integer minScale,
+      @QueryParam("maxScale") Integer maxScale,
+      @QueryParam("keepAliveSeconds") Integer keepAliveSeconds,
+      @QueryParam("queueSize") Integer queueSize)
       throws Exception {
-    return created(deploys.deployImage(name, request));
+    Views.Scaling scaling =
+        new Views.Scaling(concurrency, minScale, maxScale, keepAliveSeconds, queueSize);
+    return created(deploys.deployImage(name, request, scaling));
   }
 
   /** Makes an earlier (or later) version current; versions themselves never change. */

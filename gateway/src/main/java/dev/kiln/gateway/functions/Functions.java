@@ -6,7 +6,10 @@ import dev.kiln.gateway.builds.Builds;
 import dev.kiln.gateway.images.ControlPlaneImages;
 import dev.kiln.gateway.problem.ApiException;
 import dev.kiln.image.oci.Descriptor;
+import dev.kiln.scheduler.api.FunctionTarget;
+import dev.kiln.scheduler.api.ScalingPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -26,12 +29,71 @@ public class Functions {
   private final ControlPlaneImages images;
   private final PublicUrl publicUrl;
   private final Builds builds;
+  private final Event<FunctionChanged> changes;
 
-  Functions(EntityManager em, ControlPlaneImages images, PublicUrl publicUrl, Builds builds) {
+  Functions(
+      EntityManager em,
+      ControlPlaneImages images,
+      PublicUrl publicUrl,
+      Builds builds,
+      Event<FunctionChanged> changes) {
     this.em = em;
     this.images = images;
     this.publicUrl = publicUrl;
     this.builds = builds;
+    this.changes = changes;
+  }
+
+  /** What the scheduler should serve: the current version of every function that has one. */
+  @Transactional
+  public List<FunctionTarget> targets() {
+    List<FunctionEntity> all = FunctionEntity.list("currentVersion is not null order by name");
+    return all.stream().map(f -> FunctionChanged.targetOf(f, current(f))).toList();
+  }
+
+  /**
+   * Changes how a function's containers scale; settings not given keep their values. The whole
+   * policy is checked before anything is stored.
+   */
+  @Transactional
+  public Views.FunctionView setScaling(String name, Views.Scaling scaling) {
+    FunctionEntity f = lock(name);
+    applyScaling(f, scaling);
+    f.updated = Instant.now();
+    changed(f);
+    return view(f);
+  }
+
+  /** Applies {@code scaling} to {@code f} after checking the resulting policy. */
+  static void applyScaling(FunctionEntity f, Views.Scaling scaling) {
+    if (scaling == null) {
+      return;
+    }
+    int concurrency = scaling.concurrency() != null ? scaling.concurrency() : f.concurrency;
+    int minScale = scaling.minScale() != null ? scaling.minScale() : f.minScale;
+    int maxScale = scaling.maxScale() != null ? scaling.maxScale() : f.maxScale;
+    int keepAlive =
+        scaling.keepAliveSeconds() != null ? scaling.keepAliveSeconds() : f.keepAliveSeconds;
+    int queueSize = scaling.queueSize() != null ? scaling.queueSize() : f.queueSize;
+    if (keepAlive < 1 || keepAlive > 86_400) {
+      throw ApiException.badRequest(
+          "scaling.keepAliveSeconds must be between 1 and 86400, got " + keepAlive);
+    }
+    try {
+      new ScalingPolicy(
+          concurrency, minScale, maxScale, java.time.Duration.ofSeconds(keepAlive), queueSize);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("scaling: " + e.getMessage());
+    }
+    f.concurrency = concurrency;
+    f.minScale = minScale;
+    f.maxScale = maxScale;
+    f.keepAliveSeconds = keepAlive;
+    f.queueSize = queueSize;
+  }
+
+  private void changed(FunctionEntity f) {
+    changes.fire(new FunctionChanged(f.name, FunctionChanged.targetOf(f, current(f))));
   }
 
   /** The function named {@code name}; 404 if there is none. */
@@ -88,6 +150,17 @@ public class Functions {
   @Transactional
   public Views.VersionView record(
       FunctionSpec spec, Descriptor manifest, String source, Views.BuildSummary build) {
+    return record(spec, manifest, source, build, null);
+  }
+
+  /** As {@link #record(FunctionSpec, Descriptor, String, Views.BuildSummary)}, with scaling. */
+  @Transactional
+  public Views.VersionView record(
+      FunctionSpec spec,
+      Descriptor manifest,
+      String source,
+      Views.BuildSummary build,
+      Views.Scaling scaling) {
     String name = spec.name();
     em.createNativeQuery("INSERT INTO functions (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")
         .setParameter(1, name)
@@ -117,8 +190,10 @@ public class Functions {
     } catch (IOException e) {
       throw new UncheckedIOException("could not name image " + v.imageRef + " in the store", e);
     }
+    applyScaling(f, scaling);
     f.currentVersion = next;
     f.updated = v.created;
+    changes.fire(new FunctionChanged(name, FunctionChanged.targetOf(f, v)));
     return view(f, v, build);
   }
 
@@ -129,6 +204,7 @@ public class Functions {
     versionOf(f, version);
     f.currentVersion = version;
     f.updated = Instant.now();
+    changed(f);
     return view(f);
   }
 
@@ -155,6 +231,7 @@ public class Functions {
     List<FunctionVersion> versions = FunctionVersion.of(f);
     // function_versions rows go with it: ON DELETE CASCADE.
     f.delete();
+    changes.fire(FunctionChanged.deleted(name));
     for (FunctionVersion v : versions) {
       try {
         images.store().untag(v.imageRef);
@@ -204,6 +281,7 @@ public class Functions {
         runtime,
         cur == null ? null : cur.imageRef,
         cur == null ? null : cur.imageDigest,
+        new Views.Scaling(f.concurrency, f.minScale, f.maxScale, f.keepAliveSeconds, f.queueSize),
         f.created,
         f.updated);
   }

@@ -21,6 +21,7 @@ public final class Views {
    * @param runtime the current version's runtime
    * @param image the current version's image in the control plane's store
    * @param digest that image's manifest digest
+   * @param scaling how its containers scale
    * @param created when it was first deployed
    * @param updated when it last changed
    */
@@ -32,8 +33,36 @@ public final class Views {
       String runtime,
       String image,
       String digest,
+      Scaling scaling,
       Instant created,
       Instant updated) {}
+
+  /**
+   * How a function's containers scale; in a {@code PATCH} or as deploy query parameters, settings
+   * left out keep their values.
+   *
+   * @param concurrency invocations one container serves at once (default 1)
+   * @param minScale containers kept warm even when idle (default 0)
+   * @param maxScale most containers at once (default 10); beyond it calls queue, then get 429
+   * @param keepAliveSeconds how long an idle container is kept (default 600)
+   * @param queueSize calls that may wait at maxScale (default 100)
+   */
+  public record Scaling(
+      Integer concurrency,
+      Integer minScale,
+      Integer maxScale,
+      Integer keepAliveSeconds,
+      Integer queueSize) {
+
+    /** True when no setting is given. */
+    public boolean isEmpty() {
+      return concurrency == null
+          && minScale == null
+          && maxScale == null
+          && keepAliveSeconds == null
+          && queueSize == null;
+    }
+  }
 
   /**
    * A version of a function.
@@ -86,8 +115,9 @@ public final class Views {
    * {@code PATCH /v1/functions/{name}}.
    *
    * @param isPublic make the function public (true) or key-protected (false)
+   * @param scaling new scaling settings
    */
-  public record FunctionPatch(@JsonProperty("public") Boolean isPublic) {}
+  public record FunctionPatch(@JsonProperty("public") Boolean isPublic, Scaling scaling) {}
 
   /**
    * {@code POST /v1/functions/{name}/rollback}.

@@ -22,7 +22,8 @@ public class KilnTestResources implements QuarkusTestResourceLifecycleManager {
   @Override
   public Map<String, String> start() {
     try {
-      dataDir = Files.createTempDirectory("kiln-gateway-test-");
+      // Short: the node's container sockets live under <data-dir>/node (107-byte socket paths).
+      dataDir = shortTempDir();
       db = EmbeddedDatabase.start(dataDir.resolve("postgres"), 0, dataDir.resolve("postgres.port"));
       return Map.of(
           "kiln.db.url", db.jdbcUrl(),
@@ -30,6 +31,22 @@ public class KilnTestResources implements QuarkusTestResourceLifecycleManager {
           "kiln.data-dir", dataDir.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A new directory such as {@code /tmp/kg-1a2b3c4d}. */
+  public static Path shortTempDir() throws IOException {
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    while (true) {
+      byte[] id = new byte[4];
+      random.nextBytes(id);
+      Path dir = Path.of("/tmp", "kg-" + hex.formatHex(id));
+      try {
+        return Files.createDirectory(dir);
+      } catch (java.nio.file.FileAlreadyExistsException taken) {
+        // Another run has this name: draw again.
+      }
     }
   }
 
