@@ -44,12 +44,18 @@ public class NodeResource {
 
   private final Scheduler scheduler;
   private final NodeDirectory directory;
+  private final RuntimeImagePublisher runtimeImages;
   private final Set<Role> roles;
   private final Duration heartbeatTimeout;
 
-  NodeResource(Scheduler scheduler, NodeDirectory directory, KilnConfig config) {
+  NodeResource(
+      Scheduler scheduler,
+      NodeDirectory directory,
+      RuntimeImagePublisher runtimeImages,
+      KilnConfig config) {
     this.scheduler = scheduler;
     this.directory = directory;
+    this.runtimeImages = runtimeImages;
     this.roles = Role.expand(config.roles());
     this.heartbeatTimeout = config.scheduler().heartbeatTimeout();
   }
@@ -92,6 +98,7 @@ public class NodeResource {
       throw unreachable(id, url, e);
     }
     directory.joined(id, url);
+    runtimeImages.nodeJoined();
     LOG.infof(
         "Node %s joined from %s: %d millicores, %d MiB",
         id, url, info.cpuMillis(), info.memoryMiB());
