@@ -44,6 +44,25 @@ public class Functions {
     this.changes = changes;
   }
 
+  /**
+   * What invoking a function needs.
+   *
+   * @param function the function's row (detached)
+   * @param target its current version as the scheduler serves it
+   */
+  public record Invocable(FunctionEntity function, FunctionTarget target) {}
+
+  /** The function {@code name} for invoking it; 404 when there is none or it has no version. */
+  @Transactional
+  public Invocable invocable(String name) {
+    FunctionEntity f = get(name);
+    FunctionTarget target = FunctionChanged.targetOf(f, current(f));
+    if (target == null) {
+      throw ApiException.notFound("function '" + name + "' has no version yet");
+    }
+    return new Invocable(f, target);
+  }
+
   /** What the scheduler should serve: the current version of every function that has one. */
   @Transactional
   public List<FunctionTarget> targets() {
