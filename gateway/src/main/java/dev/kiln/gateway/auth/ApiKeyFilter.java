@@ -10,8 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Checks {@code Authorization: Bearer kiln_...} on {@code /v1/}: any valid key may read, writes
- * need the admin or deploy scope, and {@code /v1/keys} needs admin. Runs on the endpoint's worker
- * thread, since it reads the database.
+ * need the admin or deploy scope, writes to {@code /v1/nodes} the admin or node scope, and {@code
+ * /v1/keys} needs admin. Runs on the endpoint's worker thread, since it reads the database.
  */
 public class ApiKeyFilter {
 
@@ -67,6 +67,15 @@ public class ApiKeyFilter {
       if (!scopes.contains(Scope.ADMIN)) {
         throw ApiException.forbidden(
             "managing API keys needs a key with the admin scope; this key has: "
+                + Scope.toList(scopes));
+      }
+    } else if (path.equals("/v1/nodes") || path.startsWith("/v1/nodes/")) {
+      if (WRITES.contains(method) && !key.allows(Scope.NODE)) {
+        throw ApiException.forbidden(
+            method
+                + " "
+                + path
+                + " needs a key with the admin or node scope; this key has: "
                 + Scope.toList(scopes));
       }
     } else if (WRITES.contains(method) && !key.allows(Scope.DEPLOY)) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Who may invoke a function: anyone for a public function; otherwise any valid key, since every
- * scope (admin, deploy, invoke) includes invoking.
+ * scope (admin, deploy, invoke, node) includes invoking.
  */
 @ApplicationScoped
 public class FunctionAccess {

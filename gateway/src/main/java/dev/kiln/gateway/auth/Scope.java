@@ -12,14 +12,16 @@ public enum Scope {
   /** Deploy, change and delete functions; read everything but keys. */
   DEPLOY,
   /** Invoke key-protected functions; read functions and images. */
-  INVOKE;
+  INVOKE,
+  /** Join as a runtime node ({@code /v1/nodes}) and pull images from {@code /v2/}; read. */
+  NODE;
 
   /** Lowercase name, as in the API. */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses {@code admin}, {@code deploy} or {@code invoke}. */
+  /** Parses {@code admin}, {@code deploy}, {@code invoke} or {@code node}. */
   public static Scope parse(String value) {
     for (Scope s : values()) {
       if (s.id().equalsIgnoreCase(value == null ? "" : value.strip())) {
@@ -27,7 +29,7 @@ public enum Scope {
       }
     }
     throw new IllegalArgumentException(
-        "unknown scope '" + value + "' (known: admin, deploy, invoke)");
+        "unknown scope '" + value + "' (known: admin, deploy, invoke, node)");
   }
 
   /** Parses the stored, comma-separated form. */

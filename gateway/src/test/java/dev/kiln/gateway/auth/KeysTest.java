@@ -145,6 +145,6 @@ class KeysTest {
         .post("/v1/keys")
         .then()
         .statusCode(400)
-        .body("detail", equalTo("unknown scope 'root' (known: admin, deploy, invoke)"));
+        .body("detail", equalTo("unknown scope 'root' (known: admin, deploy, invoke, node)"));
   }
 }

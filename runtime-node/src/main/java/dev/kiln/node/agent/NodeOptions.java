@@ -18,6 +18,11 @@ import java.util.Optional;
  * @param registry the registry images are pulled from, if any
  * @param token the shared secret callers must send, if any
  * @param stemCells stem cells to keep ready, per runtime; absent runtimes get none
+ * @param join the control plane to register with and heartbeat to, if any ({@code --join})
+ * @param key the API key sent to the control plane: for joining and, as the Basic password, for
+ *     pulling from its registry ({@code --key}, else {@value #KEY_ENV})
+ * @param advertise the agent URL the control plane should call, if not the listen address
+ * @param memoryMiB memory offered to containers, if not the machine's ({@code --memory})
  */
 public record NodeOptions(
     Path dataDir,
@@ -25,13 +30,20 @@ public record NodeOptions(
     int port,
     Optional<URI> registry,
     Optional<String> token,
-    Map<Runtime, Integer> stemCells) {
+    Map<Runtime, Integer> stemCells,
+    Optional<URI> join,
+    Optional<String> key,
+    Optional<URI> advertise,
+    Optional<Long> memoryMiB) {
 
   /** Where {@code kiln node} listens by default: loopback only. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:7070";
 
   /** Environment variable read for the token when {@code --token} is not given. */
   public static final String TOKEN_ENV = "KILN_NODE_TOKEN";
+
+  /** Environment variable read for the API key when {@code --key} is not given. */
+  public static final String KEY_ENV = "KILN_API_KEY";
 
   /** Most stem cells of one runtime. */
   public static final int MAX_STEM_CELLS = 64;
@@ -45,6 +57,16 @@ public record NodeOptions(
         --token TOKEN        shared secret callers must send as 'Authorization: Bearer TOKEN'
                              (default: $KILN_NODE_TOKEN; none means no check)
         --stem-cells LIST    stem cells to keep ready, e.g. python=2,node=2,java=1 (default none)
+        --join URL           control plane to register with and heartbeat to, e.g.
+                             http://10.0.0.5:8080; images then come from its registry
+                             unless --registry is given
+        --key KEY            API key for the control plane (admin or node scope)
+                             (default: $KILN_API_KEY)
+        --advertise URL      URL the control plane reaches this node at
+                             (default: http://<listen address>, or the address
+                             that routes to the control plane when listening on 0.0.0.0)
+        --memory MIB         memory offered to function containers, in MiB
+                             (default: the machine's)
         --help               show this help
       """;
 
@@ -57,6 +79,18 @@ public record NodeOptions(
     }
     registry = registry == null ? Optional.empty() : registry;
     token = token == null ? Optional.empty() : token.filter(t -> !t.isBlank());
+    join = join == null ? Optional.empty() : join;
+    key = key == null ? Optional.empty() : key.filter(k -> !k.isBlank());
+    advertise = advertise == null ? Optional.empty() : advertise;
+    memoryMiB = memoryMiB == null ? Optional.empty() : memoryMiB;
+    if (memoryMiB.isPresent() && memoryMiB.get() < 16) {
+      throw new IllegalArgumentException(
+          "--memory must be at least 16 MiB, got " + memoryMiB.get());
+    }
+    if (advertise.isPresent() && join.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--advertise needs --join: it is the URL a control plane" + " calls this node at");
+    }
     EnumMap<Runtime, Integer> cells = new EnumMap<>(Runtime.class);
     if (stemCells != null) {
       stemCells.forEach(
@@ -79,7 +113,7 @@ public record NodeOptions(
   /**
    * Reads command-line options ({@code --name value} or {@code --name=value}).
    *
-   * @param env the environment, for {@value #TOKEN_ENV}
+   * @param env the environment, for {@value #TOKEN_ENV} and {@value #KEY_ENV}
    * @param home the user's home directory, for the default data directory
    * @throws IllegalArgumentException naming the option that is unknown, missing its value or bad
    */
@@ -89,6 +123,10 @@ public record NodeOptions(
     Optional<URI> registry = Optional.empty();
     Optional<String> token = Optional.ofNullable(env.get(TOKEN_ENV));
     Map<Runtime, Integer> stemCells = Map.of();
+    Optional<URI> join = Optional.empty();
+    Optional<String> key = Optional.ofNullable(env.get(KEY_ENV));
+    Optional<URI> advertise = Optional.empty();
+    Optional<Long> memoryMiB = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -102,7 +140,11 @@ public record NodeOptions(
           && !name.equals("--listen")
           && !name.equals("--registry")
           && !name.equals("--token")
-          && !name.equals("--stem-cells")) {
+          && !name.equals("--stem-cells")
+          && !name.equals("--join")
+          && !name.equals("--key")
+          && !name.equals("--advertise")
+          && !name.equals("--memory")) {
         throw new IllegalArgumentException("unknown option '" + arg + "'");
       }
       if (value == null) {
@@ -114,8 +156,12 @@ public record NodeOptions(
       switch (name) {
         case "--data-dir" -> dataDir = Path.of(value);
         case "--listen" -> listen = value;
-        case "--registry" -> registry = Optional.of(registryUrl(value));
+        case "--registry" -> registry = Optional.of(httpUrl("--registry", value, "5000"));
         case "--token" -> token = Optional.of(value);
+        case "--join" -> join = Optional.of(httpUrl("--join", value, "8080"));
+        case "--key" -> key = Optional.of(value);
+        case "--advertise" -> advertise = Optional.of(httpUrl("--advertise", value, "7070"));
+        case "--memory" -> memoryMiB = Optional.of(memory(value));
         default -> stemCells = stemCells(value);
       }
     }
@@ -134,7 +180,16 @@ public record NodeOptions(
       throw new IllegalArgumentException("--listen must be HOST:PORT, got '" + listen + "'");
     }
     return new NodeOptions(
-        dataDir.toAbsolutePath().normalize(), host, port, registry, token, stemCells);
+        dataDir.toAbsolutePath().normalize(),
+        host,
+        port,
+        registry,
+        token,
+        stemCells,
+        join,
+        key,
+        advertise,
+        memoryMiB);
   }
 
   /** {@code host:port}, with brackets around an IPv6 address. */
@@ -142,7 +197,21 @@ public record NodeOptions(
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
-  private static URI registryUrl(String value) {
+  /**
+   * The registry images are pulled from: {@code --registry}, else the control plane joined, whose
+   * built-in registry serves {@code /v2/}.
+   */
+  public Optional<URI> pullRegistry() {
+    return registry.isPresent() ? registry : join;
+  }
+
+  /** These options listening on another port (the one bound when 0 was asked for). */
+  public NodeOptions withPort(int value) {
+    return new NodeOptions(
+        dataDir, host, value, registry, token, stemCells, join, key, advertise, memoryMiB);
+  }
+
+  private static URI httpUrl(String option, String value, String examplePort) {
     try {
       URI uri = new URI(value);
       if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
@@ -153,7 +222,21 @@ public record NodeOptions(
       // reported below, with the expected form
     }
     throw new IllegalArgumentException(
-        "--registry must be a URL such as http://127.0.0.1:5000, got '" + value + "'");
+        option
+            + " must be a URL such as http://127.0.0.1:"
+            + examplePort
+            + ", got '"
+            + value
+            + "'");
+  }
+
+  private static long memory(String value) {
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--memory must be a whole number of MiB such as 4096, got '" + value + "'");
+    }
   }
 
   private static Map<Runtime, Integer> stemCells(String value) {

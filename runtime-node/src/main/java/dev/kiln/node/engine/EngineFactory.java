@@ -4,6 +4,7 @@ import dev.kiln.common.ImageRef;
 import dev.kiln.common.Runtime;
 import dev.kiln.common.node.NodeApi;
 import dev.kiln.image.registry.RegistryClient;
+import dev.kiln.image.registry.RegistryCredentials;
 import dev.kiln.image.store.ImageStore;
 import dev.kiln.node.agent.NodeApiFactory;
 import dev.kiln.node.agent.NodeOptions;
@@ -12,14 +13,20 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * The engine behind {@code kiln node}: a {@link NodeEngine} on the node's data directory, with its
- * own image store, pulling from {@code --registry}. Stem cells of a runtime run that registry's
+ * own image store, pulling from {@code --registry}, or, for a node that joins a control plane
+ * ({@code --join URL}), from the control plane's built-in registry at {@code URL/v2/} with the
+ * node's API key ({@code --key}) as the Basic password. Stem cells of a runtime run that registry's
  * {@code kiln/<runtime>:latest} image (the bare runtime image, built from a Kilnfile {@code FROM
  * kiln/<runtime>}).
+ *
+ * <p>A joined node pulls image references that name no registry ({@code hello:3@sha256:...}, as the
+ * control plane names the versions in its store) from the control plane.
  */
 public final class EngineFactory implements NodeApiFactory {
 
@@ -29,11 +36,14 @@ public final class EngineFactory implements NodeApiFactory {
     Files.createDirectories(dataDir);
     NodeConfig config =
         NodeConfig.defaults(nodeId(dataDir), dataDir, ImageStore.open(dataDir.resolve("images")));
-    if (options.registry().isPresent()) {
-      URI registry = options.registry().get();
+    if (options.memoryMiB().isPresent()) {
+      config = config.withMemoryMiB(options.memoryMiB().get());
+    }
+    Optional<URI> pullFrom = options.pullRegistry();
+    if (pullFrom.isPresent()) {
+      URI registry = pullFrom.get();
       String host = registry.getAuthority();
-      Set<String> insecure = "http".equals(registry.getScheme()) ? Set.of(host) : Set.of();
-      config = config.withRegistry(RegistryClient.fromEnvironment(insecure));
+      config = config.withRegistry(registryClient(options, registry));
       for (Map.Entry<Runtime, Integer> cells : options.stemCells().entrySet()) {
         if (cells.getValue() > 0) {
           ImageRef image = ImageRef.parse(host + "/kiln/" + cells.getKey().id() + ":latest");
@@ -42,10 +52,33 @@ public final class EngineFactory implements NodeApiFactory {
       }
     } else if (options.stemCells().values().stream().anyMatch(n -> n > 0)) {
       throw new IOException(
-          "stem cells need --registry: a node pulls each runtime's image from"
+          "stem cells need --registry or --join: a node pulls each runtime's image from"
               + " <registry>/kiln/<runtime>:latest");
     }
-    return NodeEngine.start(config);
+    NodeEngine engine = NodeEngine.start(config);
+    if (options.join().isPresent() && options.registry().isEmpty()) {
+      return new RegistryDefaultingNode(engine, options.join().get().getAuthority());
+    }
+    return engine;
+  }
+
+  /**
+   * A client for {@code registry}: plain HTTP when its URL says so; the node's key as the Basic
+   * password for the control plane it joined (any user name will do there); {@code
+   * KILN_REGISTRY_USER}/{@code KILN_REGISTRY_PASSWORD} for every other registry.
+   */
+  static RegistryClient registryClient(NodeOptions options, URI registry) {
+    String host = registry.getAuthority();
+    RegistryClient.Builder b =
+        RegistryClient.builder()
+            .insecureRegistries("http".equals(registry.getScheme()) ? Set.of(host) : Set.of());
+    RegistryCredentials.fromEnvironment().ifPresent(b::defaultCredentials);
+    if (options.join().isPresent() && options.key().isPresent()) {
+      b.credentials(
+          options.join().get().getAuthority(),
+          new RegistryCredentials("kiln", options.key().get()));
+    }
+    return b.build();
   }
 
   /** A stable id for the node, kept in its data directory so restarts keep it. */

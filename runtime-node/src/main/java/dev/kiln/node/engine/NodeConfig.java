@@ -150,6 +150,23 @@ public record NodeConfig(
         startTimeout);
   }
 
+  /** This config offering {@code value} MiB of memory to containers. */
+  public NodeConfig withMemoryMiB(long value) {
+    return new NodeConfig(
+        nodeId,
+        dataDir,
+        store,
+        registry,
+        stemCells,
+        runtimeImages,
+        cpuMillis,
+        value,
+        cellLimits,
+        logCapBytes,
+        defaultDeadline,
+        startTimeout);
+  }
+
   /** This config with another log cap. */
   public NodeConfig withLogCapBytes(long value) {
     return new NodeConfig(

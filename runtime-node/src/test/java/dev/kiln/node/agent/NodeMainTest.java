@@ -61,6 +61,45 @@ class NodeMainTest {
   }
 
   @Test
+  void joiningAControlPlane() {
+    NodeOptions o =
+        parse(
+            "--join",
+            "http://10.0.0.5:8080",
+            "--key",
+            "kiln_abc",
+            "--advertise",
+            "http://node-3.internal:7070",
+            "--memory",
+            "512");
+
+    assertThat(o.join()).hasValue(URI.create("http://10.0.0.5:8080"));
+    assertThat(o.key()).hasValue("kiln_abc");
+    assertThat(o.advertise()).hasValue(URI.create("http://node-3.internal:7070"));
+    assertThat(o.memoryMiB()).hasValue(512L);
+    assertThat(o.pullRegistry()).as("images come from the control plane").isEqualTo(o.join());
+    assertThat(parse("--join", "http://cp:8080", "--registry", "http://r:5000").pullRegistry())
+        .hasValue(URI.create("http://r:5000"));
+    assertThat(
+            NodeOptions.parse(
+                    new String[] {"--join", "http://cp:8080"},
+                    Map.of("KILN_API_KEY", "kiln_env"),
+                    HOME)
+                .key())
+        .hasValue("kiln_env");
+  }
+
+  @Test
+  void theAdvertisedUrlIsTheListenAddressOrTheRouteToTheControlPlane() {
+    URI cp = URI.create("http://127.0.0.1:8080");
+    assertThat(NodeMain.advertised(parse("--listen", "127.0.0.1:7171"), cp))
+        .isEqualTo(URI.create("http://127.0.0.1:7171"));
+    assertThat(NodeMain.advertised(parse("--listen", "0.0.0.0:7171"), cp))
+        .as("listening everywhere: the address that routes to the control plane")
+        .isEqualTo(URI.create("http://127.0.0.1:7171"));
+  }
+
+  @Test
   void tokenFromTheEnvironmentAndIpv6() {
     NodeOptions o =
         NodeOptions.parse(
@@ -81,6 +120,14 @@ class NodeMainTest {
         .hasMessage("port must be between 0 and 65535, got 99999");
     assertThatThrownBy(() -> parse("--registry", "10.0.0.5:5000"))
         .hasMessage("--registry must be a URL such as http://127.0.0.1:5000, got '10.0.0.5:5000'");
+    assertThatThrownBy(() -> parse("--join", "cp:8080"))
+        .hasMessage("--join must be a URL such as http://127.0.0.1:8080, got 'cp:8080'");
+    assertThatThrownBy(() -> parse("--advertise", "http://n:7070"))
+        .hasMessage("--advertise needs --join: it is the URL a control plane calls this node at");
+    assertThatThrownBy(() -> parse("--memory", "lots"))
+        .hasMessage("--memory must be a whole number of MiB such as 4096, got 'lots'");
+    assertThatThrownBy(() -> parse("--memory", "8"))
+        .hasMessage("--memory must be at least 16 MiB, got 8");
     assertThatThrownBy(() -> parse("--stem-cells", "ruby=1"))
         .hasMessage("unknown runtime 'ruby' (known: java, python, node, binary)");
     assertThatThrownBy(() -> parse("--stem-cells", "python"))
