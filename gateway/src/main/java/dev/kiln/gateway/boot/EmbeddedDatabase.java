@@ -37,6 +37,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    */
   public static EmbeddedDatabase start(Path dataDir, int port, Path portFile) throws IOException {
     Files.createDirectories(dataDir);
+    stopLeftoverServer(dataDir);
     int chosen = port != 0 ? port : rememberedOrFree(portFile);
     EmbeddedPostgres pg;
     try {
@@ -59,6 +60,57 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
     Files.writeString(portFile, Integer.toString(pg.getPort()) + "\n", StandardCharsets.UTF_8);
     return new EmbeddedDatabase(pg, dataDir);
+  }
+
+  /**
+   * A Kiln process killed with SIGKILL leaves its PostgreSQL running, holding the data directory,
+   * so the next start would fail. {@code postmaster.pid} names that server (first line: pid,
+   * second: data directory); when it is alive and serves this directory, stop it the way {@code
+   * pg_ctl stop -m fast} does (SIGINT: roll back open transactions, checkpoint, exit) and wait. A
+   * stale file of a dead server is left to PostgreSQL, which removes it itself.
+   */
+  static void stopLeftoverServer(Path dataDir) throws IOException {
+    Path pidFile = dataDir.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    java.util.List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+    if (lines.size() < 2) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(lines.get(0).strip());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    boolean ours =
+        Path.of(lines.get(1).strip())
+            .toAbsolutePath()
+            .normalize()
+            .equals(dataDir.toAbsolutePath().normalize());
+    java.util.Optional<ProcessHandle> server =
+        ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .filter(h -> h.info().command().map(c -> c.contains("postgres")).orElse(false));
+    if (!ours || server.isEmpty()) {
+      return;
+    }
+    try {
+      new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
+      server.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the leftover PostgreSQL " + pid, e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException(
+          "a PostgreSQL left by an earlier Kiln (pid "
+              + pid
+              + ") still holds "
+              + dataDir
+              + " after 60 s; stop it, then start Kiln again",
+          e);
+    }
   }
 
   private static int rememberedOrFree(Path portFile) throws IOException {
