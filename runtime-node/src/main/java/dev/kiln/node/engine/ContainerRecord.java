@@ -2,11 +2,13 @@ package dev.kiln.node.engine;
 
 import dev.kiln.common.Digest;
 import dev.kiln.common.FunctionSpec;
+import dev.kiln.common.http.UnixHttpClient;
 import dev.kiln.common.node.ContainerInfo;
 import dev.kiln.node.launch.Container;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the engine knows about one container of a function: the running container, the function it
@@ -22,7 +24,15 @@ final class ContainerRecord {
   final Duration startup;
   final String deadlineMessage;
   final String memoryMessage;
-  private final AtomicBoolean busy = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * Idle connections to the runner. The scheduler decides how many calls a container serves at once
+   * (its function's concurrency); each call in flight has a connection of its own, taken from here
+   * or opened, and returned after. The container's own client is the first.
+   */
+  private final ConcurrentLinkedQueue<UnixHttpClient> idleClients = new ConcurrentLinkedQueue<>();
+
   private volatile boolean stopped;
 
   ContainerRecord(
@@ -43,23 +53,53 @@ final class ContainerRecord {
     // Built once: the failure paths of an invocation need no formatting work of their own.
     this.deadlineMessage = Results.deadlineMessage(spec.name(), spec.limits().timeout());
     this.memoryMessage = Results.memoryMessage(spec.name(), spec.limits().memoryMiB());
+    idleClients.add(container.client());
   }
 
   String id() {
     return container.id();
   }
 
-  /** Claims the container for one invocation; false when another holds it or it stopped. */
+  /** Counts one more invocation in flight; false when the container has stopped. */
   boolean acquire() {
-    return !stopped && busy.compareAndSet(false, true);
+    if (stopped) {
+      return false;
+    }
+    inFlight.incrementAndGet();
+    return true;
   }
 
   void release() {
-    busy.set(false);
+    inFlight.decrementAndGet();
+  }
+
+  /** A connection to the runner for one call: an idle one, or a new one. */
+  UnixHttpClient borrowClient() {
+    UnixHttpClient client = idleClients.poll();
+    return client != null ? client : UnixHttpClient.of(container.client().socket());
+  }
+
+  /** Hands a connection back after a call; once the container stopped, closes it instead. */
+  void returnClient(UnixHttpClient client) {
+    if (stopped) {
+      closeExtra(client);
+    } else {
+      idleClients.offer(client);
+    }
   }
 
   void markStopped() {
     stopped = true;
+    for (UnixHttpClient c; (c = idleClients.poll()) != null; ) {
+      closeExtra(c);
+    }
+  }
+
+  /** The container closes its own client when it stops; the extra ones are closed here. */
+  private void closeExtra(UnixHttpClient client) {
+    if (client != container.client()) {
+      client.close();
+    }
   }
 
   boolean stopped() {
@@ -70,7 +110,7 @@ final class ContainerRecord {
     ContainerInfo.State state =
         stopped
             ? ContainerInfo.State.STOPPED
-            : busy.get() ? ContainerInfo.State.BUSY : ContainerInfo.State.IDLE;
+            : inFlight.get() > 0 ? ContainerInfo.State.BUSY : ContainerInfo.State.IDLE;
     return new ContainerInfo(
         id(), spec.name(), version, image, coldStart, state, startedAt, startup);
   }

@@ -2,6 +2,7 @@ package dev.kiln.node.engine;
 
 import dev.kiln.common.http.HttpRequest;
 import dev.kiln.common.http.HttpResponse;
+import dev.kiln.common.http.UnixHttpClient;
 import dev.kiln.common.node.Invocation;
 import dev.kiln.common.node.InvocationResult;
 import dev.kiln.node.cgroup.CgroupException;
@@ -61,9 +62,9 @@ final class Invoker {
     }
     HttpRequest request = request(invocation, deadline);
     long begin = System.nanoTime();
+    UnixHttpClient client = record.borrowClient();
     try {
-      HttpResponse response =
-          record.container.client().send(request, Duration.ofMillis(deadline - now));
+      HttpResponse response = client.send(request, Duration.ofMillis(deadline - now));
       return Results.answered(
           response,
           Duration.ofNanos(System.nanoTime() - begin),
@@ -78,6 +79,8 @@ final class Invoker {
       String tail = record.container.logs().stderrTail(LOG_TAIL);
       stopper.accept(record);
       return Results.runnerGone(oom, record.spec.limits().memoryMiB(), record.memoryMessage, tail);
+    } finally {
+      record.returnClient(client);
     }
   }
 

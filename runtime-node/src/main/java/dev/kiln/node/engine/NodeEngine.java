@@ -240,10 +240,7 @@ public final class NodeEngine implements NodeApi, AutoCloseable {
       return new InvocationResult.Rejected("no container '" + containerId + "' on this node");
     }
     if (!record.acquire()) {
-      return new InvocationResult.Rejected(
-          record.stopped()
-              ? "container '" + containerId + "' has stopped"
-              : "container '" + containerId + "' is busy: it serves one invocation at a time");
+      return new InvocationResult.Rejected("container '" + containerId + "' has stopped");
     }
     try {
       return invoker.invoke(record, invocation);

@@ -157,6 +157,32 @@ class NodeEngineIT {
   }
 
   @Test
+  void oneContainerServesConcurrentInvocations() throws Exception {
+    // The scheduler decides how many calls a container takes at once (a function's
+    // concurrency); the node gives each call its own connection to the runner.
+    ImageRef image = KilnImages.example("hello-python");
+    FunctionSpec spec =
+        Engines.spec("hello-python", Runtime.PYTHON, "handler.handle", Map.of("GREETING", "Hi"));
+    ContainerInfo c = engine.start(new StartRequest(spec, 1, image, StartMode.FRESH));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        String name = "n" + i;
+        answers.add(pool.submit(() -> okBody(engine.invoke(c.id(), get("name=" + name, 20)))));
+      }
+      for (int i = 0; i < answers.size(); i++) {
+        assertThat(answers.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS))
+            .isEqualTo("Hi, n" + i + "!");
+      }
+    } finally {
+      pool.shutdownNow();
+      engine.stop(c.id());
+    }
+  }
+
+  @Test
   void containerSeesOnlyItselfWithItsLimits() throws Exception {
     ImageRef image = KilnImages.testFunction("probe");
     Limits limits = new Limits(96, 300, 48, Duration.ofSeconds(5));
