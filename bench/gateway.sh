@@ -92,7 +92,8 @@ cleanup() {
   if awk -v w="$WORK/" 'index($5, w) == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
     echo "bench: $WORK is still mounted; left in place" >&2
   else
-    rm -rf "$WORK" "$LOG"
+    rm -rf "$WORK"
+    [ -n "${KEEP_LOG:-}" ] || rm -f "$LOG"
   fi
 }
 trap cleanup EXIT
@@ -110,6 +111,7 @@ KILN_PID=$!
 fail() {
   echo "bench: $*; the end of the log:" >&2
   tail -30 "$LOG" >&2
+  KEEP_LOG=1
   exit 1
 }
 
@@ -199,12 +201,16 @@ await_pool 0
 scaling '{"minScale": 1, "maxScale": 1, "concurrency": 64, "keepAliveSeconds": 600}'
 await_pool 1
 for _ in $(seq 1 20); do curl -sf -o /dev/null "$BASE/fn/$FN"; done
-SOCK=""
-for f in "$WORK"/node/containers/*/function "$WORK"/node/cells/*/function; do
-  [ -f "$f" ] && grep -q "$FN" "$f" && SOCK="$(dirname "$f")/sock/fn.sock"
-done
-[ -S "$SOCK" ] || fail "no runner socket of $FN under $WORK/node"
-echo "bench:   socket $SOCK" >&2
+# The runner socket of the function's container: a fresh container's or a claimed stem cell's.
+find_sock() {
+  local f sock=""
+  for f in "$WORK"/node/containers/*/function "$WORK"/node/cells/*/function; do
+    [ -f "$f" ] && grep -q "$FN" "$f" && [ -S "$(dirname "$f")/sock/fn.sock" ] &&
+      sock="$(dirname "$f")/sock/fn.sock"
+  done
+  [ -n "$sock" ] || fail "no runner socket of $FN under $WORK/node"
+  echo "$sock"
+}
 HALF_C="$("$PYTHON" - "$RESULTS" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if l.startswith("sweep ")]
@@ -213,11 +219,16 @@ print(min(rows, key=lambda r: abs(float(r[2]) - peak / 2))[1])
 PY
 )"
 LOAD=(java -cp "$JAR:$ROOT/bench/target/lib/*" dev.kiln.bench.SocketLoad)
-for c in $(echo 1 "$HALF_C" | tr ' ' '\n' | sort -nu); do
+# Half of peak first (the goal's point), then one connection.
+for c in $(echo "$HALF_C" 1 | tr ' ' '\n' | awk '!seen[$0]++'); do
+  await_pool 1
   wrk -t"$(threads "$c")" -c"$c" -d3s "$BASE/fn/$FN" >/dev/null
   read -r rps p50 p99 non2xx errs < <(wrk_run "$c" "$DURATION")
   echo "bench:   gateway c=$c rps=$rps p50=$p50 p99=$p99 non2xx=$non2xx errors=$errs" >&2
   row "gateway $c $rps $p50 $p99 $non2xx $errs"
+  await_pool 1
+  SOCK="$(find_sock)"
+  echo "bench:   socket $SOCK" >&2
   direct="$("${LOAD[@]}" "$SOCK" "$c" "$DURATION" 3)"
   echo "bench:   direct  c=$c $direct" >&2
   row "direct $c $(echo "$direct" | sed -E 's/[a-z0-9_]+=//g' | awk '{ print $3, $4, $5, $2, 0 }')"
