@@ -15,7 +15,7 @@
 #
 # Usage, from anywhere in the repository (needs hyperfine, docker, skopeo, a JDK 17):
 #   bash bench/build.sh            RUNS=5 bash bench/build.sh
-# On a shared machine run it under the build lock: flock /tmp/kiln-mvn.lock bash bench/build.sh
+# On a shared machine run it under the build lock: flock -o /tmp/kiln-mvn.lock bash bench/build.sh
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

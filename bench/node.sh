@@ -20,7 +20,7 @@
 # Usage, from anywhere in the repository, as root on a machine prepared by .ci/run's install
 # step (needs java, runc, umoci, skopeo, docker, python3):
 #   bash bench/node.sh            RUNS=50 WARM_RUNS=5000 bash bench/node.sh
-# On a shared machine run it under the build lock: flock /tmp/kiln-mvn.lock bash bench/node.sh
+# On a shared machine run it under the build lock: flock -o /tmp/kiln-mvn.lock bash bench/node.sh
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -46,7 +46,7 @@ JAR="$ROOT/bench/target/kiln-bench.jar"
 stale() {
   [ -f "$JAR" ] && [ -d "$ROOT/bench/target/lib" ] || return 0
   [ -n "$(find "$ROOT" \( -name target -o -name .git -o -name node_modules \) -prune -o \
-    \( -name '*.java' -o -name pom.xml -o -name runner.py -o -name runner.js \
+    \( -name '*.java' -o -name pom.xml -o -name '*.py' -o -name runner.js \
        -o -path '*/src/main/resources/*' \) -newer "$JAR" -print -quit)" ]
 }
 if stale; then

@@ -1,6 +1,7 @@
 package dev.kiln.bench;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The times of one measurement, in nanoseconds, and their percentiles.
@@ -34,6 +35,26 @@ public record Samples(String name, long[] nanos) {
       nanos[i] = step.run();
     }
     return new Samples(name, nanos);
+  }
+
+  /**
+   * Two measurements taken in turns (a, b, a, b, ...) after {@code warmup} unmeasured rounds, so
+   * that whatever else the machine does at the time weighs on both alike: for the ratio of two
+   * measurements on a shared machine.
+   */
+  public static List<Samples> alternate(
+      String nameA, Step a, String nameB, Step b, int warmup, int runs) throws Exception {
+    for (int i = 0; i < warmup; i++) {
+      a.run();
+      b.run();
+    }
+    long[] nanosA = new long[runs];
+    long[] nanosB = new long[runs];
+    for (int i = 0; i < runs; i++) {
+      nanosA[i] = a.run();
+      nanosB[i] = b.run();
+    }
+    return List.of(new Samples(nameA, nanosA), new Samples(nameB, nanosB));
   }
 
   /** The median, in milliseconds. */

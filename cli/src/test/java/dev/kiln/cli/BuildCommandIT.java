@@ -10,6 +10,7 @@ import dev.kiln.image.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,15 @@ class BuildCommandIT {
     assertThat(bundle.resolve("rootfs/opt/kiln/function/handler.py")).isRegularFile();
     assertThat(bundle.resolve("rootfs/opt/kiln/runner/runner.py")).isRegularFile();
     assertThat(bundle.resolve("rootfs/usr/bin/python3")).exists();
+    // The runner module comes precompiled by the base's interpreter, as an unchecked-hash pyc
+    // (PEP 552 flags 1) that a read-only root can use despite the layer's fixed mtimes.
+    try (Stream<Path> pycs = Files.list(bundle.resolve("rootfs/opt/kiln/runner/__pycache__"))) {
+      List<Path> runner =
+          pycs.filter(p -> p.getFileName().toString().matches("kiln_runner\\.cpython-3\\d+\\.pyc"))
+              .toList();
+      assertThat(runner).hasSize(1);
+      assertThat(Files.readAllBytes(runner.get(0))[4]).isEqualTo((byte) 1);
+    }
     assertThat(Files.readString(bundle.resolve("config.json")))
         .contains("/opt/kiln/runner/runner.py");
   }

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
 final class BaseCache {
 
   /** Bumped when what a base contains changes, so that older cache entries are rebuilt. */
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()

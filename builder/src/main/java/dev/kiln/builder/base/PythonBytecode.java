@@ -46,6 +46,9 @@ final class PythonBytecode {
             "pycache_prefix=" + prefix,
             "-m",
             "compileall",
+            // -f: compileall's own imports leave timestamp pycs in the prefix as it runs, which
+            // it would otherwise take as up to date and ship.
+            "-f",
             "-q",
             "-j",
             "0",

@@ -21,7 +21,7 @@ final class BinaryTemplate extends FunctionTemplate {
   }
 
   @Override
-  Optional<BuildStep> runnerLayer() {
+  Optional<BuildStep> runnerLayer(BaseImage base) {
     return Optional.empty();
   }
 

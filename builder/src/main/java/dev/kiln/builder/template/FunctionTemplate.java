@@ -45,7 +45,7 @@ public abstract class FunctionTemplate {
       throws IOException {
     BuildPlan.Builder plan = startFrom(runtime.id() + " function " + spec.name(), base);
     List<BuildStep> functionLayers = functionLayers(spec, context);
-    runnerLayer().ifPresent(plan::add);
+    runnerLayer(base).ifPresent(plan::add);
     functionLayers.forEach(plan::add);
     addRuntimeConfig(plan, base, spec);
     return plan.build();
@@ -57,13 +57,13 @@ public abstract class FunctionTemplate {
    */
   public final BuildPlan runtimeImage(BaseImage base) throws IOException {
     BuildPlan.Builder plan = startFrom("kiln/" + runtime.id(), base);
-    runnerLayer().ifPresent(plan::add);
+    runnerLayer(base).ifPresent(plan::add);
     addRuntimeConfig(plan, base, null);
     return plan.build();
   }
 
-  /** The layer holding the runner, if the runtime has one. */
-  abstract Optional<BuildStep> runnerLayer() throws IOException;
+  /** The layer holding the runner, if the runtime has one, for images on {@code base}. */
+  abstract Optional<BuildStep> runnerLayer(BaseImage base) throws IOException;
 
   /** Checks the function and returns its dependency and code layers. */
   abstract List<BuildStep> functionLayers(FunctionSpec spec, BuildContext context)

@@ -38,7 +38,7 @@ final class JavaTemplate extends FunctionTemplate {
   }
 
   @Override
-  Optional<BuildStep> runnerLayer() throws IOException {
+  Optional<BuildStep> runnerLayer(BaseImage base) throws IOException {
     return Optional.of(
         new BuildStep.AddLayer(
             "COPY kiln-runtime-java.jar " + ImagePaths.RUNNER_DIR + "/",

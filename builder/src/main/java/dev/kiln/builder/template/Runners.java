@@ -7,6 +7,9 @@ import java.io.InputStream;
 final class Runners {
 
   static final String PYTHON = "python/runner.py";
+  static final String PYTHON_MODULE_NAME = "kiln_runner";
+  static final String PYTHON_MODULE_FILE = PYTHON_MODULE_NAME + ".py";
+  static final String PYTHON_MODULE = "python/" + PYTHON_MODULE_FILE;
   static final String NODE = "node/runner.js";
   static final String JAVA = "java/kiln-runtime-java.jar";
 

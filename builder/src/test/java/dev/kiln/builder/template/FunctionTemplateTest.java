@@ -44,12 +44,12 @@ class FunctionTemplateTest {
     assertThat(r.config().history())
         .extracting(ImageConfig.History::createdBy)
         .containsSubsequence(
-            "COPY runner.py /opt/kiln/runner/",
+            "COPY runner.py kiln_runner.py /opt/kiln/runner/",
             "COPY vendor/ /opt/kiln/function/vendor/",
             "COPY . /opt/kiln/function/");
     assertThat(r.layers()).hasSize(4);
     assertThat(r.config().config().entrypoint())
-        .containsExactly("/usr/bin/runtime", "/opt/kiln/runner/runner.py");
+        .containsExactly("/usr/bin/runtime", "-S", "/opt/kiln/runner/runner.py");
     assertThat(r.config().config().env())
         .contains("KILN_HANDLER=handler.handle", "KILN_RUNTIME=python", "GREETING=Hello");
     assertThat(r.config().config().workingDir()).isEqualTo("/opt/kiln/function");

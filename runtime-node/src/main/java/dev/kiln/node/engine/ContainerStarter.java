@@ -1,6 +1,7 @@
 package dev.kiln.node.engine;
 
 import dev.kiln.common.FunctionSpec;
+import dev.kiln.common.Limits;
 import dev.kiln.common.Runtime;
 import dev.kiln.common.node.ContainerInfo;
 import dev.kiln.common.node.NodeException;
@@ -131,9 +132,24 @@ final class ContainerStarter {
             + Long.toString(System.nanoTime() % 1296, 36);
     Path dir = containersDir.resolve(id);
     writeFunctionFile(dir, spec.name());
+    // Startup boost: the runner starts with at least a stem cell's CPU quota (imports, JIT and
+    // class loading are CPU-bound), then the function's own applies before the first invocation.
+    Limits limits = spec.limits();
+    Limits starting =
+        limits.withCpuMillis(Math.max(limits.cpuMillis(), config.cellLimits().cpuMillis()));
     Container container =
         launcher.launch(
-            new LaunchSpec(id, dir, image, spec.env(), List.of(), spec.limits(), spec.name()));
+            new LaunchSpec(id, dir, image, spec.env(), List.of(), starting, spec.name()));
+    try {
+      container.applyLimits(limits);
+    } catch (RuntimeException e) {
+      try {
+        container.remove();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new NodeException(502, "cannot limit container " + id + ": " + e.getMessage(), e);
+    }
     return new ContainerRecord(
         container,
         spec,

@@ -7,14 +7,13 @@ import dev.kiln.node.oci.ContainerState;
 import dev.kiln.node.oci.OciRuntime;
 import dev.kiln.node.oci.OciRuntimeException;
 import dev.kiln.node.rootfs.MountTable;
+import dev.kiln.node.sys.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Cleans up what a node that died without closing (a crash, {@code kill -9}, a power cut) left on
@@ -87,18 +86,10 @@ final class Reconciler {
             archive.retire(function, dir.getFileName().toString(), LogFiles.in(dir));
           }
         }
-        deleteTree(dir);
+        FileTrees.deleteTree(dir);
         count++;
       }
     }
     return count;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

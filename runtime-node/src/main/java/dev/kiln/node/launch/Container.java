@@ -8,13 +8,12 @@ import dev.kiln.node.logs.LogFiles;
 import dev.kiln.node.oci.OciRuntime;
 import dev.kiln.node.oci.OciRuntimeException;
 import dev.kiln.node.rootfs.MountTable;
+import dev.kiln.node.rootfs.OverlayMounter;
+import dev.kiln.node.sys.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * A running container: its directory, its runner's socket and the one HTTP client the node keeps
@@ -93,25 +92,29 @@ public final class Container {
   }
 
   /**
-   * Kills every process of the container ({@code SIGKILL} through the runtime, then whatever is
-   * left in its cgroup) and closes the client. Idempotent; the cgroup stays readable until {@link
-   * #remove()}.
+   * Kills every process of the container ({@code SIGKILL} to its init through the runtime, then
+   * whatever is left in its cgroup) and closes the client. A container whose processes have all
+   * exited costs no runtime call. Idempotent; the cgroup stays readable until {@link #remove()}.
    */
   public void kill() {
     if (!killed.compareAndSet(false, true)) {
       return;
     }
     client.close();
-    try {
-      runtime.kill(id, "KILL");
-    } catch (OciRuntimeException alreadyStopped) {
-      // The process has exited on its own (crash, OOM kill); the cgroup sweep below finishes.
+    if (alive()) {
+      try {
+        runtime.kill(id, "KILL");
+      } catch (OciRuntimeException alreadyStopped) {
+        // The process exited in between (crash, OOM kill); the cgroup sweep below finishes.
+      }
     }
     cgroups.killAll(id);
   }
 
   /**
    * Kills the container if needed, then deletes its runtime state, cgroup, mounts and directory.
+   * Once {@link #kill()} has emptied the cgroup the container is stopped, so its runtime state is
+   * removed directly ({@link OciRuntime#forgetStopped}) instead of through {@code delete}.
    * Idempotent.
    */
   public void remove() {
@@ -121,44 +124,41 @@ public final class Container {
     }
     RuntimeException failure = null;
     try {
-      runtime.delete(id, true);
+      runtime.forgetStopped(id);
     } catch (OciRuntimeException e) {
-      // Never created or already deleted.
+      failure = e;
     }
     try {
       cgroups.remove(id);
     } catch (CgroupException e) {
-      failure = e;
+      failure = chain(failure, e);
     }
     try {
-      MountTable.unmountAllUnder(dir);
+      // The rootfs overlay is normally the only mount; the mount table is read once to be sure.
+      OverlayMounter.unmount(dir.resolve("rootfs"));
       if (!MountTable.read().under(dir).isEmpty()) {
-        // Deleting through a mount would delete shared image layers; keep the files instead.
-        throw new IOException(dir + " is still mounted; its files were kept");
+        MountTable.unmountAllUnder(dir);
+        if (!MountTable.read().under(dir).isEmpty()) {
+          // Deleting through a mount would delete shared image layers; keep the files instead.
+          throw new IOException(dir + " is still mounted; its files were kept");
+        }
       }
-      deleteTree(dir);
+      FileTrees.deleteTree(dir);
     } catch (IOException e) {
-      UncheckedIOException wrapped =
-          new UncheckedIOException("cannot remove the files of container " + id, e);
-      if (failure != null) {
-        wrapped.addSuppressed(failure);
-      }
-      failure = wrapped;
+      failure =
+          chain(failure, new UncheckedIOException("cannot remove the files of container " + id, e));
     }
     if (failure != null) {
       throw failure;
     }
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
+  private static RuntimeException chain(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
     }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    first.addSuppressed(next);
+    return first;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.kiln.node.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.node.sys.FileTrees;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,6 +124,19 @@ abstract class CliRuntime implements OciRuntime {
   public void delete(String id, boolean force) {
     call(
         id, force ? command(List.of(), "delete", "--force", id) : command(List.of(), "delete", id));
+  }
+
+  @Override
+  public void forgetStopped(String id) {
+    if (id.isEmpty() || id.contains("/") || id.equals(".") || id.equals("..")) {
+      throw new IllegalArgumentException("not a container id: '" + id + "'");
+    }
+    Path state = stateRoot.resolve(id);
+    try {
+      FileTrees.deleteTree(state);
+    } catch (IOException e) {
+      throw new OciRuntimeException(id, List.of("rm", "-r", state.toString()), e);
+    }
   }
 
   @Override

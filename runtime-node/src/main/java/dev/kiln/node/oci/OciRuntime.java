@@ -75,6 +75,16 @@ public interface OciRuntime {
   void kill(String id, String signal);
 
   /**
+   * Forgets a container none of whose processes is alive any more, without running the runtime:
+   * removes {@code <stateRoot>/<id>}, the directory in which runc and crun both keep a container's
+   * state. The cgroup, which {@link #delete} would also remove, is the caller's to remove. Saves
+   * starting the runtime once more per container (about 6 ms for {@code runc delete}).
+   *
+   * @throws OciRuntimeException when the state directory cannot be removed
+   */
+  void forgetStopped(String id);
+
+  /**
    * Deletes the container and its cgroup.
    *
    * @param force also kill it first when it still runs

@@ -131,6 +131,16 @@ class SpecTranslatorTest {
   }
 
   @Test
+  void seccompFilterCoversOnlyTheHostArchitecture() {
+    assertThat(SeccompProfile.nativeArchitecture("amd64")).isEqualTo("SCMP_ARCH_X86_64");
+    assertThat(SeccompProfile.nativeArchitecture("aarch64")).isEqualTo("SCMP_ARCH_AARCH64");
+    assertThat(SeccompProfile.ARCHITECTURES).hasSize(1);
+    assertThatThrownBy(() -> SeccompProfile.nativeArchitecture("sparc"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("os.arch sparc");
+  }
+
+  @Test
   void runtimeErrorsNameContainerCommandAndCause() {
     OciRuntimeException e =
         new OciRuntimeException(

@@ -192,6 +192,48 @@ class RunnerProtocolTest {
 
   @ParameterizedTest
   @EnumSource(RunnerKind.class)
+  void framingErrorsAreAnsweredWithTheirStatusAndTheRunnerKeepsServing(RunnerKind kind)
+      throws Exception {
+    startInitialised(kind);
+    String huge = "x".repeat(70 * 1024);
+
+    assertThat(rawExchange("GET / HTTP/1.1\r\nX-Big: " + huge + "\r\n\r\n"))
+        .startsWith("HTTP/1.1 431 ");
+    assertThat(rawExchange("GET / HTTP/2.0\r\n\r\n")).startsWith("HTTP/1.1 505 ");
+    assertThat(rawExchange("GET /\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+    assertThat(
+            rawExchange(
+                "POST / HTTP/1.1\r\nContent-Length: 3\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"))
+        .startsWith("HTTP/1.1 400 ");
+    assertThat(rawExchange("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"))
+        .startsWith("HTTP/1.1 400 ");
+    assertThat(rawExchange("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n").substring(0, 13))
+        .isIn("HTTP/1.1 501 ", "HTTP/1.1 400 ");
+    assertThat(runner.send(HttpRequest.get("/after")).status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @EnumSource(RunnerKind.class)
+  void headContinueAndHttp10AreServedAsTheProtocolSays(RunnerKind kind) throws Exception {
+    startInitialised(kind);
+
+    String head = rawExchange("HEAD /h HTTP/1.1\r\nConnection: close\r\n\r\n");
+    String continued =
+        rawExchange(
+            "POST /raw HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n"
+                + "Connection: close\r\n\r\nhi");
+    // An HTTP/1.0 request without keep-alive is answered and the connection closed, which is what
+    // lets rawExchange return at all.
+    String old = rawExchange("GET /old HTTP/1.0\r\n\r\n");
+
+    assertThat(head).startsWith("HTTP/1.1 200 ").contains("Content-Length: ").endsWith("\r\n\r\n");
+    assertThat(continued).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 ");
+    assertThat(old).startsWith("HTTP/1.1 200 ");
+  }
+
+  @ParameterizedTest
+  @EnumSource(RunnerKind.class)
   void bodyOverKilnMaxBodyIs413(RunnerKind kind) throws Exception {
     start(kind, Map.of("KILN_MAX_BODY", "1024"));
     assertThat(runner.init(kind.echoHandler(), dir.resolve("code")).status()).isEqualTo(200);
