@@ -10,6 +10,7 @@ import dev.kiln.scheduler.api.NodeFailureException;
 import dev.kiln.scheduler.api.NodeLostException;
 import dev.kiln.scheduler.api.SchedulerConfig;
 import dev.kiln.scheduler.api.SchedulerListener;
+import dev.kiln.scheduler.api.Served;
 import dev.kiln.scheduler.api.Snapshot;
 import dev.kiln.scheduler.api.TooManyRequestsException;
 import dev.kiln.scheduler.api.UnknownFunctionException;
@@ -154,6 +155,14 @@ public final class Scheduler implements AutoCloseable {
    * @throws UnknownFunctionException the function is not deployed (404)
    */
   public InvocationResult invoke(String function, Invocation invocation) {
+    return pools.invoke(function, invocation).result();
+  }
+
+  /**
+   * Like {@link #invoke}, and also says where the call ran and whether it was the first call of a
+   * newly started container (a cold call, of that container's start kind) or a warm one.
+   */
+  public Served serve(String function, Invocation invocation) {
     return pools.invoke(function, invocation);
   }
 

@@ -1,5 +1,7 @@
 package dev.kiln.scheduler;
 
+import dev.kiln.scheduler.api.Served;
+import dev.kiln.common.node.ContainerInfo;
 import static dev.kiln.scheduler.Fixtures.IMAGE;
 import static dev.kiln.scheduler.Fixtures.await;
 import static dev.kiln.scheduler.Fixtures.target;
@@ -29,6 +31,24 @@ class SchedulerPlacementTest extends SchedulerTestBase {
     assertThat(node.starts).hasSize(1);
     assertThat(body(first)).startsWith("n1-c1:");
     assertThat(body(second)).startsWith("n1-c1:");
+  }
+
+  @Test
+  void theFirstCallOfAContainerIsColdOfItsStartKindAndTheNextOnesWarm() {
+    FakeNode node = register(new FakeNode("n1").withStemCells(Runtime.PYTHON, 1));
+    scheduler.deploy(target("hello", ScalingPolicy.DEFAULT));
+
+    Served first = scheduler.serve("hello", call(clock, LONG));
+    Served second = scheduler.serve("hello", call(clock, LONG));
+
+    assertThat(first.coldStart()).isEqualTo(ContainerInfo.ColdStart.STEM_CELL);
+    assertThat(first.start()).isEqualTo("stem-cell");
+    assertThat(first.nodeId()).isEqualTo("n1");
+    assertThat(first.containerId()).isEqualTo("n1-c1");
+    assertThat(node.starts).hasSize(1);
+    assertThat(second.start()).isEqualTo("warm");
+    assertThat(second.containerId()).isEqualTo(first.containerId());
+    assertThat(second.result()).isInstanceOf(InvocationResult.Ok.class);
   }
 
   @Test

@@ -30,18 +30,21 @@ public class Functions {
   private final PublicUrl publicUrl;
   private final Builds builds;
   private final Event<FunctionChanged> changes;
+  private final Event<FunctionAccessChanged> accessChanges;
 
   Functions(
       EntityManager em,
       ControlPlaneImages images,
       PublicUrl publicUrl,
       Builds builds,
-      Event<FunctionChanged> changes) {
+      Event<FunctionChanged> changes,
+      Event<FunctionAccessChanged> accessChanges) {
     this.em = em;
     this.images = images;
     this.publicUrl = publicUrl;
     this.builds = builds;
     this.changes = changes;
+    this.accessChanges = accessChanges;
   }
 
   /**
@@ -233,6 +236,7 @@ public class Functions {
     FunctionEntity f = lock(name);
     f.isPublic = isPublic;
     f.updated = Instant.now();
+    accessChanges.fire(new FunctionAccessChanged(name));
     return view(f);
   }
 

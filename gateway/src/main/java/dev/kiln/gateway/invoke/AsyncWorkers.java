@@ -172,7 +172,7 @@ public class AsyncWorkers {
               q.headers(),
               q.body(),
               fn.target().spec().limits().timeout());
-      result = calls.call(q.function(), fn.target().version(), invocation, "async");
+      result = calls.call(q.function(), fn.target().version(), invocation, "async").result();
       if (result instanceof InvocationResult.Ok ok) {
         finish(q, queue.succeed(q.id(), owner, ok.status(), ok.headers(), ok.body()));
         return;

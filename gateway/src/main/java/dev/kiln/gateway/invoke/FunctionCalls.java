@@ -4,6 +4,7 @@ import dev.kiln.common.node.Invocation;
 import dev.kiln.common.node.InvocationResult;
 import dev.kiln.gateway.functions.FunctionChanged;
 import dev.kiln.scheduler.Scheduler;
+import dev.kiln.scheduler.api.Served;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,16 +37,26 @@ public class FunctionCalls {
    *
    * @throws dev.kiln.scheduler.api.SchedulerException when the scheduler refuses or fails the call
    */
-  public InvocationResult call(String function, int version, Invocation invocation, String mode) {
+  public Served call(String function, int version, Invocation invocation, String mode) {
     Instant start = Instant.now();
     long t0 = System.nanoTime();
     try {
-      InvocationResult result = scheduler.invoke(function, invocation);
-      record(function, version, invocation, mode, start, t0, Outcome.of(result), status(result));
-      return result;
+      Served served = scheduler.serve(function, invocation);
+      InvocationResult result = served.result();
+      record(
+          function,
+          version,
+          invocation,
+          mode,
+          start,
+          t0,
+          Outcome.of(result),
+          status(result),
+          served.start());
+      return served;
     } catch (RuntimeException e) {
       int status = e instanceof dev.kiln.scheduler.api.SchedulerException s ? s.status() : 500;
-      record(function, version, invocation, mode, start, t0, Outcome.of(e), status);
+      record(function, version, invocation, mode, start, t0, Outcome.of(e), status, null);
       throw e;
     }
   }
@@ -78,7 +89,8 @@ public class FunctionCalls {
       Instant start,
       long t0,
       Outcome outcome,
-      int status) {
+      int status,
+      String startKind) {
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     Counter.builder("kiln.invocations")
         .description("Invocations, by function and outcome")
@@ -95,6 +107,13 @@ public class FunctionCalls {
     recent.add(
         function,
         new RecentInvocations.Record(
-            invocation.id(), version, mode, start, took.toMillis(), outcome.label(), status));
+            invocation.id(),
+            version,
+            mode,
+            start,
+            took.toMillis(),
+            startKind,
+            outcome.label(),
+            status));
   }
 }

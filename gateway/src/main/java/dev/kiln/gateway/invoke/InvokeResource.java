@@ -6,6 +6,7 @@ import dev.kiln.gateway.boot.KilnConfig;
 import dev.kiln.gateway.functions.Functions;
 import dev.kiln.gateway.problem.Problem;
 import dev.kiln.scheduler.api.SchedulerException;
+import dev.kiln.scheduler.api.Served;
 import dev.kiln.scheduler.api.TooManyRequestsException;
 import dev.kiln.scheduler.api.UnknownFunctionException;
 import io.smallrye.common.annotation.Blocking;
@@ -42,6 +43,12 @@ public class InvokeResource {
 
   /** The header that carries an invocation's id, on the answer as towards the function. */
   public static final String INVOCATION_ID = "X-Kiln-Invocation-Id";
+
+  /**
+   * On a synchronous call's answer: {@code warm}, or {@code stem-cell} / {@code fresh} when the
+   * call was the first of a container started that way.
+   */
+  public static final String START = "X-Kiln-Start";
 
   private final Invoker invoker;
   private final FunctionCalls calls;
@@ -228,21 +235,27 @@ public class InvokeResource {
               headers.getHeaderString(AsyncQueue.CALLBACK_HEADER)));
     }
     try {
-      InvocationResult result = calls.call(name, fn.target().version(), invocation, "sync");
-      return respond(name, fn.target().spec().limits().timeout(), invocation.id(), result);
+      Served served = calls.call(name, fn.target().version(), invocation, "sync");
+      return respond(name, fn.target().spec().limits().timeout(), invocation.id(), served);
     } catch (SchedulerException e) {
       return failure(invocation.id(), e);
     }
   }
 
-  /** The answer for a result: the function's own response, or a problem. */
-  static Response respond(
-      String name, java.time.Duration timeout, String id, InvocationResult result) {
+  /**
+   * The answer for a served call: the function's own response, or a problem; with {@link #START}
+   * when a container ran it.
+   */
+  static Response respond(String name, java.time.Duration timeout, String id, Served served) {
+    InvocationResult result = served.result();
     if (result instanceof InvocationResult.Ok ok) {
-      return passThrough(ok.status(), ok.headers(), ok.body(), id).build();
+      return passThrough(ok.status(), ok.headers(), ok.body(), id)
+          .header(START, served.start())
+          .build();
     } else if (result instanceof InvocationResult.FunctionError e) {
       return passThrough(FunctionCalls.status(e), e.headers(), e.body(), id)
           .header("X-Kiln-Error", "function")
+          .header(START, served.start())
           .build();
     } else if (result instanceof InvocationResult.Timeout t) {
       return problem(

@@ -3,18 +3,37 @@ package dev.kiln.gateway.invoke;
 import dev.kiln.gateway.auth.ApiKey;
 import dev.kiln.gateway.auth.ApiKeys;
 import dev.kiln.gateway.auth.FunctionAccess;
+import dev.kiln.gateway.functions.FunctionAccessChanged;
+import dev.kiln.gateway.functions.FunctionChanged;
 import dev.kiln.gateway.functions.Functions;
 import dev.kiln.gateway.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Finds the function a call is for and checks that the caller may invoke it. */
+/**
+ * Finds the function a call is for and checks that the caller may invoke it.
+ *
+ * <p>What a call needs of a function (its row and current version) is kept in memory for at most
+ * {@link #CACHE_TTL_NANOS} and dropped as soon as a change to the function commits, so that a warm
+ * call costs no database round trip. Another control plane sharing the database can make a
+ * change that this one sees only when the entry expires, a second later at most.
+ */
 @ApplicationScoped
 public class Invoker {
+
+  /** How long a function looked up for invoking is used without asking the database again. */
+  static final long CACHE_TTL_NANOS = 1_000_000_000L;
+
+  private record Cached(Functions.Invocable invocable, long loadedAt) {}
 
   private final Functions functions;
   private final ApiKeys keys;
   private final FunctionAccess access;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   Invoker(Functions functions, ApiKeys keys, FunctionAccess access) {
     this.functions = functions;
@@ -27,7 +46,7 @@ public class Invoker {
    * key; others a valid key of any scope (401 otherwise). 404 when there is no such function.
    */
   public Functions.Invocable authorize(String name, String authorization) {
-    Functions.Invocable fn = functions.invocable(name);
+    Functions.Invocable fn = invocable(name);
     if (fn.function().isPublic) {
       return fn;
     }
@@ -45,5 +64,26 @@ public class Invoker {
               : "the API key is not valid for invoking '" + name + "': unknown or revoked");
     }
     return fn;
+  }
+
+  /** The function as {@link Functions#invocable} gives it, from the cache while that is fresh. */
+  Functions.Invocable invocable(String name) {
+    long now = System.nanoTime();
+    Cached cached = cache.get(name);
+    if (cached != null && now - cached.loadedAt() < CACHE_TTL_NANOS) {
+      return cached.invocable();
+    }
+    Functions.Invocable loaded = functions.invocable(name);
+    cache.put(name, new Cached(loaded, now));
+    return loaded;
+  }
+
+  void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) FunctionChanged change) {
+    cache.remove(change.name());
+  }
+
+  void onAccessChange(
+      @Observes(during = TransactionPhase.AFTER_SUCCESS) FunctionAccessChanged change) {
+    cache.remove(change.name());
   }
 }

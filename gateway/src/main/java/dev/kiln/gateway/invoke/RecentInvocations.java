@@ -29,6 +29,8 @@ public class RecentInvocations {
    * @param mode {@code sync} or {@code async}
    * @param at when it started
    * @param durationMillis how long it took
+   * @param start {@code warm}, or {@code stem-cell} / {@code fresh} for the first call of a
+   *     container started that way (a cold call); null when no container ran it
    * @param outcome how it ended
    * @param status the HTTP status answered
    */
@@ -38,6 +40,7 @@ public class RecentInvocations {
       String mode,
       Instant at,
       long durationMillis,
+      String start,
       String outcome,
       int status) {}
 

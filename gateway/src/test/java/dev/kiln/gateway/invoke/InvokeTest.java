@@ -118,6 +118,30 @@ class InvokeTest {
         .then()
         .statusCode(200);
     given().get("/fn/open/x").then().statusCode(201);
+
+    // Back to key-protected: the very next call sees it, although warm calls do not ask the
+    // database for the function.
+    Api.admin()
+        .contentType("application/json")
+        .body(Map.of("public", false))
+        .patch("/v1/functions/open")
+        .then()
+        .statusCode(200);
+    given().get("/fn/open/x").then().statusCode(401);
+  }
+
+  @Test
+  void eachCallSaysWhetherItWasColdAndHowTheContainerStarted() {
+    deploy("starts", ECHO, null, null);
+
+    String first = Api.admin().get("/fn/starts/1").then().statusCode(201).extract().header("X-Kiln-Start");
+    String second = Api.admin().get("/fn/starts/2").then().statusCode(201).extract().header("X-Kiln-Start");
+
+    assertThat(first).isIn("stem-cell", "fresh");
+    assertThat(second).isEqualTo("warm");
+    List<String> starts =
+        Api.admin().get("/v1/functions/starts/invocations").jsonPath().getList("start");
+    assertThat(starts).containsExactly("warm", first);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.kiln.scheduler.pool;
 
+import dev.kiln.scheduler.api.Served;
 import dev.kiln.common.node.Invocation;
 import dev.kiln.common.node.InvocationResult;
 import dev.kiln.common.node.NodeException;
@@ -29,28 +30,38 @@ final class CallRunner {
     this.ctx = ctx;
   }
 
-  InvocationResult run(FunctionPool pool, Invocation invocation) {
+  Served run(FunctionPool pool, Invocation invocation) {
     Instant arrived = ctx.clock().instant();
-    InvocationResult result = null;
+    Served served = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       Lease lease = waitForSlot(pool, invocation);
       if (lease == null) {
-        return new InvocationResult.Timeout(
-            nonNegative(Duration.between(arrived, invocation.deadline())),
-            "invocation "
-                + invocation.id()
-                + " of function '"
-                + pool.name()
-                + "' waited in the queue past its deadline");
+        return new Served(
+            new InvocationResult.Timeout(
+                nonNegative(Duration.between(arrived, invocation.deadline())),
+                "invocation "
+                    + invocation.id()
+                    + " of function '"
+                    + pool.name()
+                    + "' waited in the queue past its deadline"),
+            null,
+            null,
+            null);
       }
-      result = call(pool, lease, invocation);
+      PooledContainer container = lease.container();
+      served =
+          new Served(
+              call(pool, lease, invocation),
+              container.node.id(),
+              container.id,
+              lease.coldStart());
       // A call the node did not run goes again, but never past its deadline.
-      if (!(result instanceof InvocationResult.Rejected)
+      if (!(served.result() instanceof InvocationResult.Rejected)
           || !ctx.clock().instant().isBefore(invocation.deadline())) {
-        return result;
+        return served;
       }
     }
-    return result;
+    return served;
   }
 
   private Lease waitForSlot(FunctionPool pool, Invocation invocation) {

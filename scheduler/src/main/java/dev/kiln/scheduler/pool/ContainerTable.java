@@ -71,7 +71,8 @@ final class ContainerTable {
 
   /** Takes a slot on {@code c} for one call. */
   Lease lease(PooledContainer c, Instant now) {
-    Lease lease = Lease.on(c);
+    Lease lease = Lease.on(c, c.served ? null : c.coldStart);
+    c.served = true;
     c.leases.add(lease);
     c.lastUsed = now;
     return lease;

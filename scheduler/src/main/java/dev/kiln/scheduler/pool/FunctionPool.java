@@ -302,7 +302,8 @@ final class FunctionPool {
     try {
       if (starting.remove(attempt) && !closed && !node.isLost()) {
         PooledContainer c =
-            new PooledContainer(info.id(), node, attempt.generation, memory, ctx.clock().instant());
+            new PooledContainer(
+                info.id(), node, attempt.generation, memory, info.coldStart(), ctx.clock().instant());
         containers.add(c);
         ctx.listener().containerStarted(name, node.id(), info.id());
         ctx.listener().coldStart(name, node.id(), info.coldStart(), started.took());

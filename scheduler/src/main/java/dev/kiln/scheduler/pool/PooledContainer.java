@@ -1,5 +1,6 @@
 package dev.kiln.scheduler.pool;
 
+import dev.kiln.common.node.ContainerInfo;
 import dev.kiln.scheduler.node.Node;
 import java.time.Instant;
 import java.util.HashSet;
@@ -17,11 +18,24 @@ final class PooledContainer {
 
   Instant lastUsed;
 
+  /** How it started; its first call is a cold call of that kind, the others are warm. */
+  final ContainerInfo.ColdStart coldStart;
+
+  /** True once a call was leased on it. */
+  boolean served;
+
   /** True once the pool let go of it: late results of calls on it change no counts. */
   boolean gone;
 
-  PooledContainer(String id, Node node, int generation, int memoryMiB, Instant now) {
+  PooledContainer(
+      String id,
+      Node node,
+      int generation,
+      int memoryMiB,
+      ContainerInfo.ColdStart coldStart,
+      Instant now) {
     this.id = id;
+    this.coldStart = coldStart;
     this.node = node;
     this.generation = generation;
     this.memoryMiB = memoryMiB;

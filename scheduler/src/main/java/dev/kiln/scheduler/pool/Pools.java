@@ -1,5 +1,6 @@
 package dev.kiln.scheduler.pool;
 
+import dev.kiln.scheduler.api.Served;
 import dev.kiln.common.node.Invocation;
 import dev.kiln.common.node.InvocationResult;
 import dev.kiln.scheduler.api.FunctionTarget;
@@ -73,7 +74,7 @@ public final class Pools implements AutoCloseable {
   }
 
   /** Runs one call of {@code function}; see {@code Scheduler.invoke}. */
-  public InvocationResult invoke(String function, Invocation invocation) {
+  public Served invoke(String function, Invocation invocation) {
     FunctionPool pool = pools.get(function);
     if (pool == null) {
       throw notDeployed(function);
