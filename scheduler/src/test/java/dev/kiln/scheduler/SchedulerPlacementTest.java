@@ -1,16 +1,17 @@
 package dev.kiln.scheduler;
 
-import dev.kiln.scheduler.api.Served;
-import dev.kiln.common.node.ContainerInfo;
 import static dev.kiln.scheduler.Fixtures.IMAGE;
 import static dev.kiln.scheduler.Fixtures.await;
+import static dev.kiln.scheduler.Fixtures.call;
 import static dev.kiln.scheduler.Fixtures.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.common.Runtime;
+import dev.kiln.common.node.ContainerInfo;
 import dev.kiln.common.node.InvocationResult;
 import dev.kiln.common.node.StartRequest;
 import dev.kiln.scheduler.api.ScalingPolicy;
+import dev.kiln.scheduler.api.Served;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

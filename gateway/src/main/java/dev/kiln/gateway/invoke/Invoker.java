@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>What a call needs of a function (its row and current version) is kept in memory for at most
  * {@link #CACHE_TTL_NANOS} and dropped as soon as a change to the function commits, so that a warm
- * call costs no database round trip. Another control plane sharing the database can make a
- * change that this one sees only when the entry expires, a second later at most.
+ * call costs no database round trip. Another control plane sharing the database can make a change
+ * that this one sees only when the entry expires, a second later at most.
  */
 @ApplicationScoped
 public class Invoker {

@@ -134,8 +134,10 @@ class InvokeTest {
   void eachCallSaysWhetherItWasColdAndHowTheContainerStarted() {
     deploy("starts", ECHO, null, null);
 
-    String first = Api.admin().get("/fn/starts/1").then().statusCode(201).extract().header("X-Kiln-Start");
-    String second = Api.admin().get("/fn/starts/2").then().statusCode(201).extract().header("X-Kiln-Start");
+    String first =
+        Api.admin().get("/fn/starts/1").then().statusCode(201).extract().header("X-Kiln-Start");
+    String second =
+        Api.admin().get("/fn/starts/2").then().statusCode(201).extract().header("X-Kiln-Start");
 
     assertThat(first).isIn("stem-cell", "fresh");
     assertThat(second).isEqualTo("warm");

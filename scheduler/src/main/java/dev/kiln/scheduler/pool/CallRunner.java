@@ -1,10 +1,10 @@
 package dev.kiln.scheduler.pool;
 
-import dev.kiln.scheduler.api.Served;
 import dev.kiln.common.node.Invocation;
 import dev.kiln.common.node.InvocationResult;
 import dev.kiln.common.node.NodeException;
 import dev.kiln.scheduler.api.NodeFailureException;
+import dev.kiln.scheduler.api.Served;
 import dev.kiln.scheduler.node.Node;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,10 +51,7 @@ final class CallRunner {
       PooledContainer container = lease.container();
       served =
           new Served(
-              call(pool, lease, invocation),
-              container.node.id(),
-              container.id,
-              lease.coldStart());
+              call(pool, lease, invocation), container.node.id(), container.id, lease.coldStart());
       // A call the node did not run goes again, but never past its deadline.
       if (!(served.result() instanceof InvocationResult.Rejected)
           || !ctx.clock().instant().isBefore(invocation.deadline())) {

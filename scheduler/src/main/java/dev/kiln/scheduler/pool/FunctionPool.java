@@ -303,7 +303,12 @@ final class FunctionPool {
       if (starting.remove(attempt) && !closed && !node.isLost()) {
         PooledContainer c =
             new PooledContainer(
-                info.id(), node, attempt.generation, memory, info.coldStart(), ctx.clock().instant());
+                info.id(),
+                node,
+                attempt.generation,
+                memory,
+                info.coldStart(),
+                ctx.clock().instant());
         containers.add(c);
         ctx.listener().containerStarted(name, node.id(), info.id());
         ctx.listener().coldStart(name, node.id(), info.coldStart(), started.took());

@@ -1,12 +1,11 @@
 package dev.kiln.scheduler.pool;
 
-import dev.kiln.scheduler.api.Served;
 import dev.kiln.common.node.Invocation;
-import dev.kiln.common.node.InvocationResult;
 import dev.kiln.scheduler.api.FunctionTarget;
 import dev.kiln.scheduler.api.NodeFailureException;
 import dev.kiln.scheduler.api.SchedulerConfig;
 import dev.kiln.scheduler.api.SchedulerListener;
+import dev.kiln.scheduler.api.Served;
 import dev.kiln.scheduler.api.Snapshot.FunctionState;
 import dev.kiln.scheduler.api.UnknownFunctionException;
 import dev.kiln.scheduler.node.Node;
