@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -164,6 +166,17 @@ public final class Scheduler implements AutoCloseable {
    */
   public Served serve(String function, Invocation invocation) {
     return pools.invoke(function, invocation);
+  }
+
+  /** The nodes in service (registered and not lost), by id, sorted: for reading their state. */
+  public Map<String, NodeApi> nodes() {
+    Map<String, NodeApi> nodes = new TreeMap<>();
+    for (Node n : registry.nodes()) {
+      if (!n.isLost()) {
+        nodes.put(n.id(), n.api());
+      }
+    }
+    return nodes;
   }
 
   /** Functions and nodes as they are now. */

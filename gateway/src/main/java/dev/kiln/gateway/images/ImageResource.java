@@ -4,11 +4,18 @@ import dev.kiln.builder.image.ImageHistory;
 import dev.kiln.gateway.problem.ApiException;
 import dev.kiln.image.oci.Descriptor;
 import dev.kiln.image.oci.Manifest;
+import dev.kiln.image.store.GcResult;
 import dev.kiln.image.store.ImageStore;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -22,9 +29,28 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ImageResource {
 
   private final ControlPlaneImages images;
+  private final ImageGarbageCollector collector;
 
-  ImageResource(ControlPlaneImages images) {
+  ImageResource(ControlPlaneImages images, ImageGarbageCollector collector) {
     this.images = images;
+    this.collector = collector;
+  }
+
+  /**
+   * Removes blobs no named image reaches (the versions of deleted functions, for one), keeping
+   * those younger than {@code graceSeconds}, which a build in progress may not have named yet. The
+   * control plane also does this every hour with an hour's grace.
+   */
+  @POST
+  @Path("/gc")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Remove unreferenced blobs from the control plane's store")
+  public GcResult gc(@QueryParam("graceSeconds") @DefaultValue("3600") long graceSeconds)
+      throws IOException {
+    if (graceSeconds < 0) {
+      throw ApiException.badRequest("graceSeconds must not be negative, got " + graceSeconds);
+    }
+    return collector.collect(Duration.ofSeconds(graceSeconds));
   }
 
   /**

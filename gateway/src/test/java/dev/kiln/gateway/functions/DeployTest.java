@@ -152,6 +152,40 @@ class DeployTest {
   }
 
   @Test
+  void theBlobsOfADeletedFunctionGoAtTheNextGarbageCollection() {
+    byte[] archive =
+        Archives.create()
+            .file("kiln.yaml", Archives.pythonSpec("doomed"))
+            .file(
+                "handler.py", Archives.HANDLER + "\n# only in doomed: " + System.nanoTime() + "\n")
+            .bytes();
+    Api.deploy(archive, null).then().statusCode(201);
+    // Collect what earlier tests left first, so that what follows counts this function only.
+    Api.admin().post("/v1/images/gc?graceSeconds=0").then().statusCode(200);
+    Api.admin().delete("/v1/functions/doomed").then().statusCode(204);
+
+    int removed =
+        Api.admin()
+            .post("/v1/images/gc?graceSeconds=0")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getInt("blobsRemoved");
+    int again = Api.admin().post("/v1/images/gc?graceSeconds=0").jsonPath().getInt("blobsRemoved");
+
+    // Its own code layer, config and manifest at least; the layers it shares stay.
+    assertThat(removed).isGreaterThanOrEqualTo(3);
+    assertThat(again).isZero();
+    Api.admin()
+        .post("/v1/images/gc?graceSeconds=-1")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("graceSeconds"));
+    Api.deploy(Archives.of(EXAMPLES.resolve("hello-python")), "after-gc").then().statusCode(201);
+  }
+
+  @Test
   void aBadKilnYamlIs422NamingTheField() {
     byte[] archive =
         Archives.create()

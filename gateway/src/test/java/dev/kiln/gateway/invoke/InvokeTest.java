@@ -1,11 +1,13 @@
 package dev.kiln.gateway.invoke;
 
 import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.kiln.gateway.boot.Prerequisites;
 import dev.kiln.gateway.testing.Api;
 import dev.kiln.gateway.testing.Archives;
@@ -15,6 +17,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,9 +26,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
@@ -211,6 +217,74 @@ class InvokeTest {
             await(preferred.header("Location"), "succeeded", Duration.ofSeconds(60))
                 .getString("result.body"))
         .isEqualTo("Hello, P!");
+  }
+
+  @Test
+  void anAsyncResultIsPostedToItsCallbackAndTheDeliveryRecorded() throws Exception {
+    deployHello();
+    BlockingQueue<String[]> received = new LinkedBlockingQueue<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/done",
+        exchange -> {
+          String body = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
+          received.add(
+              new String[] {
+                exchange.getRequestMethod(),
+                exchange.getRequestHeaders().getFirst("X-Kiln-Invocation-Id"),
+                body
+              });
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    receiver.start();
+    try {
+      String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/done";
+      Response accepted =
+          Api.admin()
+              .header("X-Kiln-Callback", url)
+              .body("Callback")
+              .post("/async/fn/hello-python");
+      accepted.then().statusCode(202);
+      String id = accepted.jsonPath().getString("id");
+
+      String[] post = received.poll(60, TimeUnit.SECONDS);
+
+      assertThat(post).as("a POST to the callback URL within 60 s").isNotNull();
+      assertThat(post[0]).isEqualTo("POST");
+      assertThat(post[1]).isEqualTo(id);
+      JsonPath sent = new JsonPath(post[2]);
+      assertThat(sent.getString("status")).isEqualTo("succeeded");
+      assertThat(sent.getString("result.body")).isEqualTo("Hello, Callback!");
+      Instant deadline = Instant.now().plusSeconds(10);
+      String status = null;
+      while (Instant.now().isBefore(deadline)) {
+        status =
+            Api.admin().get(accepted.header("Location")).jsonPath().getString("callback.status");
+        if (status != null) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertThat(status).startsWith("delivered: HTTP 204");
+    } finally {
+      receiver.stop(0);
+    }
+
+    // A receiver that is not there: the invocation still succeeds and says the callback failed.
+    Response orphan =
+        Api.admin()
+            .header("X-Kiln-Callback", "http://127.0.0.1:1/nobody")
+            .body("Nobody")
+            .post("/async/fn/hello-python");
+    JsonPath done = await(orphan.header("Location"), "succeeded", Duration.ofSeconds(60));
+    Instant deadline = Instant.now().plusSeconds(30);
+    String status = done.getString("callback.status");
+    while (status == null && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+      status = Api.admin().get(orphan.header("Location")).jsonPath().getString("callback.status");
+    }
+    assertThat(status).startsWith("not delivered");
   }
 
   @Test

@@ -149,6 +149,13 @@ class TwoNodeClusterIT {
           containers(spread, bId),
           load.ok());
 
+      // The function's output comes from its containers on both nodes, read through the agents.
+      String logs = send(request("/v1/functions/hello-python/logs").build()).body();
+      assertThat(logs)
+          .contains(" on node " + aId + " (version 1)")
+          .contains(" on node " + bId + " (version 1)")
+          .contains("kiln-runner ready");
+
       // SIGKILL: no shutdown hook, no DELETE /v1/nodes, containers left running until reconciled.
       long okBeforeKill = load.ok();
       Instant killed = Instant.now();
