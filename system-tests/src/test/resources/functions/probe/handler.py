@@ -38,11 +38,13 @@ def _limits():
             "memory": _read("/sys/fs/cgroup/memory.max"),
             "pids": _read("/sys/fs/cgroup/pids.max"),
             "cpu": _read("/sys/fs/cgroup/cpu.max"),
+            "weight": _read("/sys/fs/cgroup/cpu.weight"),
         }
     return {
         "memory": _read("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
         "pids": _read("/sys/fs/cgroup/pids/pids.max"),
         "cpu": _read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
+        "weight": _read("/sys/fs/cgroup/cpu/cpu.shares"),
     }
 
 

@@ -155,6 +155,7 @@ public final class NodeBench {
       report.add("warm_direct", warm.get(1));
     }
     progress("OCI runtime of the node: %s", runtime);
+    report.ociRuntime(runtime);
     report.print(System.out);
   }
 

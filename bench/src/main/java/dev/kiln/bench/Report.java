@@ -11,6 +11,12 @@ import java.util.Map;
  */
 final class Report {
   private final Map<String, Samples> rows = new LinkedHashMap<>();
+  private String ociRuntime = "unknown";
+
+  /** The OCI runtime the node used ({@code crun} or {@code runc}), for the JSON line. */
+  void ociRuntime(String name) {
+    this.ociRuntime = name;
+  }
 
   void add(String key, Samples samples) {
     rows.put(key, samples);
@@ -100,6 +106,7 @@ final class Report {
     json.put("fresh_launch_over_runc", two(launchRatio));
     json.put("docker_over_fresh", two(dockerFresh));
     json.put("docker_over_stemcell_python", two(dockerCell));
+    json.put("oci_runtime", '"' + ociRuntime + '"');
     StringBuilder line = new StringBuilder("{");
     json.forEach(
         (k, v) ->

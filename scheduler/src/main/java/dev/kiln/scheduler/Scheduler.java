@@ -1,5 +1,6 @@
 package dev.kiln.scheduler;
 
+import dev.kiln.common.concurrent.DaemonThreads;
 import dev.kiln.common.node.Invocation;
 import dev.kiln.common.node.InvocationResult;
 import dev.kiln.common.node.NodeApi;
@@ -74,11 +75,7 @@ public final class Scheduler implements AutoCloseable {
     if (maintenance == null) {
       maintenance =
           Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "kiln-scheduler-maintenance");
-                t.setDaemon(true);
-                return t;
-              });
+              DaemonThreads.named("kiln-scheduler-maintenance"));
       long millis = config.maintenanceInterval().toMillis();
       maintenance.scheduleWithFixedDelay(
           this::maintainQuietly, millis, millis, TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.kiln.gateway.builds;
 
+import dev.kiln.common.concurrent.DaemonThreads;
 import dev.kiln.gateway.boot.KilnConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
@@ -14,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs builds, at most {@code kiln.deploy.concurrent-builds} at once, and keeps their progress: in
@@ -31,15 +31,9 @@ public class Builds {
   private final ExecutorService executor;
 
   Builds(KilnConfig config) {
-    AtomicInteger n = new AtomicInteger();
     this.executor =
         Executors.newFixedThreadPool(
-            Math.max(1, config.deploy().concurrentBuilds()),
-            r -> {
-              Thread t = new Thread(r, "kiln-build-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            Math.max(1, config.deploy().concurrentBuilds()), DaemonThreads.numbered("kiln-build-"));
   }
 
   @PreDestroy

@@ -1,5 +1,6 @@
 package dev.kiln.gateway.images;
 
+import dev.kiln.common.concurrent.DaemonThreads;
 import dev.kiln.image.store.GcResult;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -36,13 +37,7 @@ public class ImageGarbageCollector {
   }
 
   void onStart(@Observes StartupEvent event) {
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kiln-image-gc");
-              t.setDaemon(true);
-              return t;
-            });
+    timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kiln-image-gc"));
     timer.scheduleWithFixedDelay(
         this::collectQuietly, INTERVAL.toMinutes(), INTERVAL.toMinutes(), TimeUnit.MINUTES);
   }

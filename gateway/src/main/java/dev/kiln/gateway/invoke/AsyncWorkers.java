@@ -2,6 +2,7 @@ package dev.kiln.gateway.invoke;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.concurrent.DaemonThreads;
 import dev.kiln.common.node.Invocation;
 import dev.kiln.common.node.InvocationResult;
 import dev.kiln.gateway.boot.KilnConfig;
@@ -91,13 +92,7 @@ public class AsyncWorkers {
       threads.add(t);
       t.start();
     }
-    keeper =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kiln-async-lease");
-              t.setDaemon(true);
-              return t;
-            });
+    keeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kiln-async-lease"));
     long every = Math.max(100, settings.lease().toMillis() / 3);
     keeper.scheduleWithFixedDelay(this::renew, 0, every, TimeUnit.MILLISECONDS);
     LOG.infof("%d async worker(s) started as %s", settings.workers(), owner);

@@ -3,6 +3,7 @@ package dev.kiln.gateway.runtime;
 import dev.kiln.builder.build.BuildListener;
 import dev.kiln.common.ImageRef;
 import dev.kiln.common.Runtime;
+import dev.kiln.common.concurrent.DaemonThreads;
 import dev.kiln.gateway.boot.KilnConfig;
 import dev.kiln.gateway.boot.Prerequisites;
 import dev.kiln.gateway.boot.Role;
@@ -107,13 +108,7 @@ public class SchedulerWiring {
         deployed++;
       }
     }
-    ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kiln-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+    ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kiln-heartbeat"));
     long every = config.scheduler().heartbeatInterval().toMillis();
     ticker.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
     started = true;

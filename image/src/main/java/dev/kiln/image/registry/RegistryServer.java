@@ -2,6 +2,7 @@ package dev.kiln.image.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.common.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -43,14 +44,7 @@ public final class RegistryServer implements AutoCloseable {
       throw new IllegalStateException("registry server already listening on " + address());
     }
     HttpServer s = HttpServer.create(address, 64);
-    executor =
-        Executors.newFixedThreadPool(
-            THREADS,
-            r -> {
-              Thread t = new Thread(r, "kiln-registry");
-              t.setDaemon(true);
-              return t;
-            });
+    executor = Executors.newFixedThreadPool(THREADS, DaemonThreads.named("kiln-registry"));
     s.setExecutor(executor);
     s.createContext("/", this::exchange);
     s.start();

@@ -78,7 +78,8 @@ public final class CellStarter {
                 env,
                 List.of(new BindMount(fnDir, CellFit.CODE_DIR, true, BindMount.Propagation.SLAVE)),
                 cellLimits,
-                id));
+                id,
+                true));
     warmUp(container);
     return new StemCell(
         runtime,

@@ -84,7 +84,8 @@ public interface Cgroups {
   void create(String containerId);
 
   /**
-   * Sets memory (without swap), CPU quota and pids limits on an existing container cgroup.
+   * Sets memory (without swap), CPU quota and pids limits on an existing container cgroup, and the
+   * default CPU weight (a stem cell waits at the lowest).
    *
    * @throws CgroupException when the cgroup is missing or the kernel refuses a value
    */

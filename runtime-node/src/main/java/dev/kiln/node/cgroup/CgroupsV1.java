@@ -128,6 +128,8 @@ final class CgroupsV1 implements Cgroups {
     CgroupFiles.write(id, cpu.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_MICROS));
     CgroupFiles.write(
         id, cpu.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros(limits.cpuMillis())));
+    // The default weight: a stem cell started at the lowest while it waited.
+    CgroupFiles.write(id, cpu.resolve("cpu.shares"), "1024");
     CgroupFiles.write(id, dir("pids", id).resolve("pids.max"), Integer.toString(limits.pids()));
   }
 

@@ -69,6 +69,10 @@ final class CgroupsV2 implements Cgroups {
         id,
         dir.resolve("cpu.max"),
         CgroupsV1.quotaMicros(limits.cpuMillis()) + " " + CPU_PERIOD_MICROS);
+    // The default weight: a stem cell started at the lowest while it waited.
+    if (Files.exists(dir.resolve("cpu.weight"))) {
+      CgroupFiles.write(id, dir.resolve("cpu.weight"), "100");
+    }
     CgroupFiles.write(id, dir.resolve("pids.max"), Integer.toString(limits.pids()));
   }
 

@@ -3,6 +3,7 @@ package dev.kiln.node.engine;
 import dev.kiln.common.FunctionSpec;
 import dev.kiln.common.ImageRef;
 import dev.kiln.common.Runtime;
+import dev.kiln.common.concurrent.DaemonThreads;
 import dev.kiln.common.node.ContainerInfo;
 import dev.kiln.common.node.ContainerStats;
 import dev.kiln.common.node.ImageStatus;
@@ -113,11 +114,7 @@ public final class NodeEngine implements NodeApi, AutoCloseable {
     this.invoker = new Invoker(cgroups, this::remove);
     this.logKeeper =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kiln-log-keeper-" + config.nodeId());
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("kiln-log-keeper-" + config.nodeId()));
     logKeeper.scheduleWithFixedDelay(this::capLogs, 1, 1, TimeUnit.SECONDS);
     this.starter = new ContainerStarter(containersDir, pools, overlays, launcher, config);
     CellStarter cellStarter = new CellStarter(launcher, cellsDir, config.cellLimits());

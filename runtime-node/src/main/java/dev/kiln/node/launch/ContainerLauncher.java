@@ -108,6 +108,9 @@ public final class ContainerLauncher {
               .limits(spec.limits())
               .mount(BindMount.readWrite(sockDir, SOCKET_DIR))
               .mounts(spec.mounts());
+      if (spec.background()) {
+        bundle.cpuShares(BundleSpec.BACKGROUND_CPU_SHARES);
+      }
       environment(spec).forEach(bundle::env);
       runtime.run(
           OciBundle.write(dir.resolve("bundle"), bundle.build()), logs.stdout(), logs.stderr());

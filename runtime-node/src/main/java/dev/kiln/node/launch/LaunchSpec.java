@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param mounts bind mounts besides the socket directory
  * @param limits the container's limits, in force from its first instruction
  * @param hostname the container's hostname
+ * @param background whether it runs at the lowest CPU weight until {@link Container#applyLimits} (a
+ *     stem cell starting and warming up while functions are served)
  */
 public record LaunchSpec(
     String id,
@@ -25,7 +27,20 @@ public record LaunchSpec(
     Map<String, String> env,
     List<BindMount> mounts,
     Limits limits,
-    String hostname) {
+    String hostname,
+    boolean background) {
+
+  /** A container at the normal CPU weight. */
+  public LaunchSpec(
+      String id,
+      Path dir,
+      LoadedImage image,
+      Map<String, String> env,
+      List<BindMount> mounts,
+      Limits limits,
+      String hostname) {
+    this(id, dir, image, env, mounts, limits, hostname, false);
+  }
 
   public LaunchSpec {
     Objects.requireNonNull(id, "id");

@@ -27,6 +27,8 @@ import java.util.TreeMap;
  * @param limits memory, CPU and pids limits, applied by the runtime on creation
  * @param nofile RLIMIT_NOFILE, soft and hard
  * @param tmpSizeMiB size of the /tmp tmpfs when the root is read-only
+ * @param cpuShares {@code linux.resources.cpu.shares} (cgroup v1 cpu.shares, mapped to cpu.weight
+ *     on v2), 0 for the default weight
  */
 public record BundleSpec(
     String id,
@@ -42,7 +44,11 @@ public record BundleSpec(
     String cgroupsPath,
     Limits limits,
     int nofile,
-    int tmpSizeMiB) {
+    int tmpSizeMiB,
+    long cpuShares) {
+
+  /** The lowest CPU weight: the container runs on what others leave idle. */
+  public static final long BACKGROUND_CPU_SHARES = 2;
 
   /** Search path used when {@code env} has no {@code PATH}. */
   public static final String DEFAULT_PATH =
@@ -67,6 +73,9 @@ public record BundleSpec(
     }
     if (tmpSizeMiB < 1) {
       throw new IllegalArgumentException("/tmp size must be positive, got " + tmpSizeMiB);
+    }
+    if (cpuShares != 0 && (cpuShares < 2 || cpuShares > 262144)) {
+      throw new IllegalArgumentException("cpu shares must be 2 to 262144, got " + cpuShares);
     }
   }
 
@@ -94,6 +103,7 @@ public record BundleSpec(
     private Limits limits = Limits.DEFAULT;
     private int nofile = 1024;
     private int tmpSizeMiB = 64;
+    private long cpuShares;
 
     private Builder(String id, Path rootfs, List<String> args) {
       this.id = id;
@@ -170,6 +180,12 @@ public record BundleSpec(
       return this;
     }
 
+    /** Sets the CPU weight as cgroup v1 shares (default 0: the runtime's default weight). */
+    public Builder cpuShares(long value) {
+      this.cpuShares = value;
+      return this;
+    }
+
     /** The spec. */
     public BundleSpec build() {
       return new BundleSpec(
@@ -186,7 +202,8 @@ public record BundleSpec(
           cgroupsPath,
           limits,
           nofile,
-          tmpSizeMiB);
+          tmpSizeMiB,
+          cpuShares);
     }
   }
 }

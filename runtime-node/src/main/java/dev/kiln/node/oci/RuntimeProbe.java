@@ -4,6 +4,7 @@ import dev.kiln.common.Limits;
 import dev.kiln.node.cgroup.Cgroups;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.stream.Stream;
 
 /** Picks the OCI runtime by running one trivial container with each installed candidate. */
 final class RuntimeProbe {
+  private static final System.Logger LOG = System.getLogger(RuntimeProbe.class.getName());
+
   private static final List<String> SEARCH_PATH =
       List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
@@ -36,14 +39,49 @@ final class RuntimeProbe {
       OciRuntime runtime = factory.apply(binary.get(), nodeDir.resolve(name));
       Optional<String> failure = probe(runtime, nodeDir.resolve("probe"), cgroups);
       if (failure.isEmpty()) {
+        if (!failures.isEmpty()) {
+          LOG.log(Level.INFO, "OCI runtime " + name + "; " + String.join("; ", failures));
+        }
         return runtime;
       }
-      failures.add(name + ": " + failure.get());
+      failures.add(name + " refused: " + failure.get() + hint(failure.get()));
     }
     throw new IllegalStateException(
         "no working OCI runtime ("
             + String.join("; ", failures)
             + "); install runc: apt-get install runc");
+  }
+
+  /** How to let crun run on a hybrid host whose cgroup2 hierarchy holds controllers. */
+  private static String hint(String failure) {
+    if (!failure.contains("hybrid mode not supported")) {
+      return "";
+    }
+    String controllers;
+    try {
+      controllers = Files.readString(Path.of("/sys/fs/cgroup/unified/cgroup.controllers")).strip();
+    } catch (IOException e) {
+      return "";
+    }
+    StringBuilder fix = new StringBuilder();
+    for (String c : controllers.split("\\s+")) {
+      if (!c.isEmpty()) {
+        fix.append(fix.length() == 0 ? "" : " && ")
+            .append("mkdir -p /sys/fs/cgroup/")
+            .append(c)
+            .append(" && mount -t cgroup -o ")
+            .append(c)
+            .append(" cgroup /sys/fs/cgroup/")
+            .append(c);
+      }
+    }
+    return fix.length() == 0
+        ? ""
+        : " (cgroup2 holds "
+            + controllers
+            + "; to let crun run, bind it to v1 as root: "
+            + fix
+            + ")";
   }
 
   static Optional<Path> find(String name) {

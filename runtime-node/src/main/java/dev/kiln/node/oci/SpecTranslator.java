@@ -164,15 +164,18 @@ final class SpecTranslator {
     if (spec.cgroupsPath() != null) {
       linux.put("cgroupsPath", spec.cgroupsPath());
     }
-    resources(linux.putObject("resources"), spec.limits());
+    resources(linux.putObject("resources"), spec.limits(), spec.cpuShares());
     ArrayNode masked = linux.putArray("maskedPaths");
     MASKED_PATHS.forEach(masked::add);
     ArrayNode readonly = linux.putArray("readonlyPaths");
     READONLY_PATHS.forEach(readonly::add);
     seccomp(linux.putObject("seccomp"));
+    // Mounts made later on the host under a slave bind (a stem cell's code) reach the container.
+    // runc does this by default; crun keeps the root private unless told.
+    linux.put("rootfsPropagation", "rslave");
   }
 
-  private static void resources(ObjectNode resources, Limits limits) {
+  private static void resources(ObjectNode resources, Limits limits, long cpuShares) {
     ObjectNode deny = resources.putArray("devices").addObject();
     deny.put("allow", false);
     deny.put("access", "rwm");
@@ -185,6 +188,9 @@ final class SpecTranslator {
     ObjectNode cpu = resources.putObject("cpu");
     cpu.put("quota", limits.cpuMillis() * 100L);
     cpu.put("period", 100_000L);
+    if (cpuShares != 0) {
+      cpu.put("shares", cpuShares);
+    }
     resources.putObject("pids").put("limit", limits.pids());
   }
 

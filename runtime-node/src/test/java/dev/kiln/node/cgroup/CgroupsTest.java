@@ -58,7 +58,14 @@ class CgroupsTest {
         "67108864\n",
         "memory.oom_control",
         "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
-    files(tmp.resolve("cpu/kiln/" + id), "cpu.cfs_period_us", "", "cpu.cfs_quota_us", "");
+    files(
+        tmp.resolve("cpu/kiln/" + id),
+        "cpu.cfs_period_us",
+        "",
+        "cpu.cfs_quota_us",
+        "",
+        "cpu.shares",
+        "2\n");
     files(tmp.resolve("cpuacct/kiln/" + id), "cpuacct.usage", "5000000\n");
     files(tmp.resolve("pids/kiln/" + id), "pids.max", "", "pids.current", "3\n");
 
@@ -74,6 +81,7 @@ class CgroupsTest {
         .isEqualTo("150000");
     assertThat(Files.readString(tmp.resolve("cpu/kiln/" + id + "/cpu.cfs_period_us")))
         .isEqualTo("100000");
+    assertThat(Files.readString(tmp.resolve("cpu/kiln/" + id + "/cpu.shares"))).isEqualTo("1024");
     assertThat(Files.readString(tmp.resolve("pids/kiln/" + id + "/pids.max"))).isEqualTo("20");
     assertThat(cgroups.stats(id)).isEqualTo(new CgroupStats(1048576, 67108864, 5000000, 3, 1));
     assertThat(cgroups.outOfMemory(id, 64))
@@ -111,6 +119,8 @@ class CgroupsTest {
         "max",
         "cpu.max",
         "max 100000",
+        "cpu.weight",
+        "1\n",
         "pids.max",
         "max",
         "memory.current",
@@ -132,6 +142,7 @@ class CgroupsTest {
     assertThat(Files.readString(dir.resolve("memory.max"))).isEqualTo("134217728");
     assertThat(Files.readString(dir.resolve("memory.swap.max"))).isEqualTo("0");
     assertThat(Files.readString(dir.resolve("cpu.max"))).isEqualTo("50000 100000");
+    assertThat(Files.readString(dir.resolve("cpu.weight"))).isEqualTo("100");
     assertThat(Files.readString(dir.resolve("pids.max"))).isEqualTo("64");
     assertThat(cgroups.stats(id)).isEqualTo(new CgroupStats(2048, 4096, 7000, 2, 0));
     assertThat(cgroups.outOfMemory(id, 128)).isEmpty();

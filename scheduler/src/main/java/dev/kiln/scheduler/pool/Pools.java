@@ -1,5 +1,6 @@
 package dev.kiln.scheduler.pool;
 
+import dev.kiln.common.concurrent.DaemonThreads;
 import dev.kiln.common.node.Invocation;
 import dev.kiln.scheduler.api.FunctionTarget;
 import dev.kiln.scheduler.api.NodeFailureException;
@@ -19,8 +20,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pools of every deployed function, and the threads they share: a small fixed pool that starts
@@ -37,8 +36,9 @@ public final class Pools implements AutoCloseable {
   /** Pools placing containers on the nodes of {@code registry}. */
   public Pools(
       NodeRegistry registry, SchedulerConfig config, SchedulerListener listener, Clock clock) {
-    this.starts = Executors.newFixedThreadPool(config.startThreads(), daemon("kiln-start-"));
-    this.calls = Executors.newCachedThreadPool(daemon("kiln-call-"));
+    this.starts =
+        Executors.newFixedThreadPool(config.startThreads(), DaemonThreads.numbered("kiln-start-"));
+    this.calls = Executors.newCachedThreadPool(DaemonThreads.numbered("kiln-call-"));
     ContainerStarter starter =
         new ContainerStarter(
             registry, new Placement(config.stemCellViewTtl()), clock, config.nodeFailureCooldown());
@@ -126,14 +126,5 @@ public final class Pools implements AutoCloseable {
     } catch (RuntimeException e) {
       // The node reconciles containers it no longer needs; a failed stop changes nothing here.
     }
-  }
-
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

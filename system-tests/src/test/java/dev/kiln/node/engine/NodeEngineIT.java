@@ -183,6 +183,24 @@ class NodeEngineIT {
   }
 
   @Test
+  void waitingStemCellsRunAtTheLowestCpuWeight() throws Exception {
+    assertThat(engine.awaitStemCells(Duration.ofSeconds(60))).isTrue();
+    // cgroup v1 here: <cpu hierarchy>/kiln-<node>/<cell>/cpu.shares; on v2, cpu.weight.
+    Path v1 = Path.of("/sys/fs/cgroup/cpu", "kiln-" + engine.config().nodeId());
+    Path v2 = Path.of("/sys/fs/cgroup", "kiln-" + engine.config().nodeId());
+    boolean unified = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+    Path subtree = unified ? v2 : v1;
+    List<String> weights = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> dirs = Files.list(subtree)) {
+      for (Path cell : dirs.filter(d -> d.getFileName().toString().startsWith("cell-")).toList()) {
+        weights.add(Files.readString(cell.resolve(unified ? "cpu.weight" : "cpu.shares")).strip());
+      }
+    }
+    assertThat(weights).as("the waiting cells' CPU weights").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(weights).containsOnly(unified ? "1" : "2");
+  }
+
+  @Test
   void containerSeesOnlyItselfWithItsLimits() throws Exception {
     ImageRef image = KilnImages.testFunction("probe");
     Limits limits = new Limits(96, 300, 48, Duration.ofSeconds(5));
@@ -202,6 +220,8 @@ class NodeEngineIT {
       assertThat(cg.path("memory").asText()).as(mode + ": memory").isIn("100663296");
       assertThat(cg.path("pids").asText()).as(mode + ": pids").isEqualTo("48");
       assertThat(cg.path("cpu").asText()).as(mode + ": cpu").startsWith("30000");
+      // A stem cell waits at the lowest CPU weight; taking it restores the default.
+      assertThat(cg.path("weight").asText()).as(mode + ": cpu weight").isIn("1024", "100");
 
       ContainerStats stats = engine.stats(c.id());
       assertThat(stats.memoryBytes()).isPositive();

@@ -57,7 +57,11 @@ class ReconcileIT {
     System.out.println("[engine] killed node " + nodeId + " after: " + ready);
 
     Cgroups cgroups = Cgroups.detect("kiln-" + nodeId);
-    OciRuntime runc = OciRuntime.runc(Requirements.runc(), data.resolve("runc"));
+    // The node keeps its runtime's state under <data>/<runtime>: crun where it works, else runc.
+    OciRuntime runc =
+        Files.isDirectory(data.resolve("crun"))
+            ? OciRuntime.crun(onPath("crun"), data.resolve("crun"))
+            : OciRuntime.runc(Requirements.runc(), data.resolve("runc"));
     assertThat(MountTable.read().under(data)).as("the dead node's mounts").isNotEmpty();
     assertThat(cgroups.list()).as("the dead node's cgroups").hasSizeGreaterThanOrEqualTo(3);
     assertThat(runc.list()).as("the dead node's containers").hasSizeGreaterThanOrEqualTo(3);
@@ -66,7 +70,7 @@ class ReconcileIT {
     try (NodeEngine engine = NodeEngine.start(config)) {
       assertThat(MountTable.read().under(data)).as("mounts left").isEmpty();
       assertThat(cgroups.list()).as("cgroups left").isEmpty();
-      assertThat(runc.list()).as("runc containers left").isEmpty();
+      assertThat(runc.list()).as(runc.name() + " containers left").isEmpty();
       assertThat(processesIn("kiln-" + nodeId)).as("processes left").isEmpty();
       try (Stream<Path> dirs = Files.list(data.resolve("containers"))) {
         assertThat(dirs).as("container dirs left").isEmpty();
@@ -147,5 +151,15 @@ class ReconcileIT {
       }
     }
     return pids;
+  }
+
+  private static Path onPath(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return Path.of("/usr/bin", name);
   }
 }

@@ -1,0 +1,2 @@
+/** Small concurrency helpers shared by the modules. */
+package dev.kiln.common.concurrent;
