@@ -86,7 +86,48 @@ class KilnRestartIT {
     }
   }
 
+  @Test
+  void theControlPlaneKeepsItsStateInAnExternalPostgres(@TempDir Path data, @TempDir Path db)
+      throws Exception {
+    // A PostgreSQL server of its own, as an operator's would be; KILN_DB_URL points there with
+    // the user in the URL, and kiln starts no embedded server.
+    try (EmbeddedDatabase external =
+        EmbeddedDatabase.start(db.resolve("pg"), 0, db.resolve("port"))) {
+      String url =
+          external
+              .jdbcUrl()
+              .replace("jdbc:postgresql://", "postgresql://" + EmbeddedDatabase.USER + "@");
+      int port = freePort();
+      String base = "http://localhost:" + port;
+      Path log = data.resolve("server.log");
+      Process server = start(data, port, log, Map.of("KILN_DB_URL", url));
+      try {
+        awaitReady(server, base, log);
+        String admin = JSON.readTree(data.resolve("cli.json").toFile()).get("key").asText();
+        post(base + "/v1/keys", admin, Map.of("name", "outside", "scopes", List.of("invoke")));
+      } finally {
+        stop(server);
+      }
+      assertThat(data.resolve("postgres")).as("no embedded database").doesNotExist();
+      try (java.sql.Connection c =
+              java.sql.DriverManager.getConnection(
+                  external.jdbcUrl(), EmbeddedDatabase.USER, null);
+          java.sql.ResultSet keys =
+              c.createStatement().executeQuery("select name from api_keys order by id")) {
+        List<String> names = new java.util.ArrayList<>();
+        while (keys.next()) {
+          names.add(keys.getString(1));
+        }
+        assertThat(names).contains("outside");
+      }
+    }
+  }
+
   private Process start(Path data, int port, Path log) throws IOException {
+    return start(data, port, log, Map.of());
+  }
+
+  private Process start(Path data, int port, Path log, Map<String, String> env) throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -99,6 +140,7 @@ class KilnRestartIT {
     pb.environment().put("KILN_HTTP_HOST", "127.0.0.1");
     // The control plane only: the node's checks (and a runc install) are not under test here.
     pb.environment().put("KILN_ROLES", "gateway,scheduler,builder,registry");
+    pb.environment().putAll(env);
     return pb.start();
   }
 
