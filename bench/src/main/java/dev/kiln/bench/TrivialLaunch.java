@@ -82,7 +82,8 @@ final class TrivialLaunch implements AutoCloseable {
     Path dir = dataDir.resolve("containers").resolve(id);
     long begin = System.nanoTime();
     Container container =
-        launcher.start(new LaunchSpec(id, dir, image, Map.of(), List.of(), Limits.DEFAULT, null));
+        launcher.start(
+            new LaunchSpec(id, dir, image, Map.of(), List.of(), Limits.DEFAULT, null, false));
     awaitExit(container);
     container.remove();
     return System.nanoTime() - begin;
@@ -105,7 +106,8 @@ final class TrivialLaunch implements AutoCloseable {
     String id = "trivial-check";
     Path dir = dataDir.resolve("containers").resolve(id);
     Container container =
-        launcher.start(new LaunchSpec(id, dir, image, Map.of(), List.of(), Limits.DEFAULT, null));
+        launcher.start(
+            new LaunchSpec(id, dir, image, Map.of(), List.of(), Limits.DEFAULT, null, false));
     try {
       awaitExit(container);
       return Files.readString(container.logs().stdout())

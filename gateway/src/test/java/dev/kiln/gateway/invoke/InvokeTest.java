@@ -117,23 +117,22 @@ class InvokeTest {
   @Test
   void aPublicFunctionNeedsNoKey() {
     deploy("open", ECHO, null, null);
-    Api.admin()
-        .contentType("application/json")
-        .body(Map.of("public", true))
-        .patch("/v1/functions/open")
-        .then()
-        .statusCode(200);
+    setPublic("open", true);
     given().get("/fn/open/x").then().statusCode(201);
 
     // Back to key-protected: the very next call sees it, although warm calls do not ask the
     // database for the function.
+    setPublic("open", false);
+    given().get("/fn/open/x").then().statusCode(401);
+  }
+
+  private static void setPublic(String function, boolean value) {
     Api.admin()
         .contentType("application/json")
-        .body(Map.of("public", false))
-        .patch("/v1/functions/open")
+        .body(Map.of("public", value))
+        .patch("/v1/functions/" + function)
         .then()
         .statusCode(200);
-    given().get("/fn/open/x").then().statusCode(401);
   }
 
   @Test

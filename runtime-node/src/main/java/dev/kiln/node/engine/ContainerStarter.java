@@ -139,7 +139,7 @@ final class ContainerStarter {
         limits.withCpuMillis(Math.max(limits.cpuMillis(), config.cellLimits().cpuMillis()));
     Container container =
         launcher.launch(
-            new LaunchSpec(id, dir, image, spec.env(), List.of(), starting, spec.name()));
+            new LaunchSpec(id, dir, image, spec.env(), List.of(), starting, spec.name(), false));
     try {
       container.applyLimits(limits);
     } catch (RuntimeException e) {

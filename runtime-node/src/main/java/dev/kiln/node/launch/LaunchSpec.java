@@ -30,18 +30,6 @@ public record LaunchSpec(
     String hostname,
     boolean background) {
 
-  /** A container at the normal CPU weight. */
-  public LaunchSpec(
-      String id,
-      Path dir,
-      LoadedImage image,
-      Map<String, String> env,
-      List<BindMount> mounts,
-      Limits limits,
-      String hostname) {
-    this(id, dir, image, env, mounts, limits, hostname, false);
-  }
-
   public LaunchSpec {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(dir, "dir");
