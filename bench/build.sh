@@ -20,6 +20,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 RUNS="${RUNS:-10}"
 BASE_RUNS="${BASE_RUNS:-3}"
 PYTHON=/usr/bin/python3
@@ -30,16 +32,7 @@ for tool in hyperfine docker skopeo javac "$PYTHON"; do
 done
 [ "$RUNS" -ge 5 ] || { echo "bench: RUNS must be at least 5, got $RUNS" >&2; exit 1; }
 
-# dockerd, started the way .ci/run starts it.
-if ! docker info >/dev/null 2>&1; then
-  echo "bench: starting dockerd (log: /tmp/dockerd.log)" >&2
-  dockerd >/tmp/dockerd.log 2>&1 &
-  for _ in $(seq 1 60); do
-    docker info >/dev/null 2>&1 && break
-    sleep 0.5
-  done
-  docker info >/dev/null 2>&1 || { echo "bench: dockerd did not start:" >&2; tail -20 /tmp/dockerd.log >&2; exit 1; }
-fi
+bench_start_dockerd
 
 RUN_ID="$$-$(date +%s)"
 WORK="$(mktemp -d /tmp/kiln-bench.XXXXXX)"

@@ -24,6 +24,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 CONNS="${CONNS:-1 2 4 8 16 32 64}"
 DURATION="${DURATION:-10}"
 COLD_RUNS="${COLD_RUNS:-20}"
@@ -40,16 +42,7 @@ done
 # Build Kiln when the application or the harness is missing or any source is newer.
 APP="$ROOT/gateway/target/quarkus-app/quarkus-run.jar"
 JAR="$ROOT/bench/target/kiln-bench.jar"
-stale() {
-  [ -f "$APP" ] && [ -f "$JAR" ] && [ -d "$ROOT/bench/target/lib" ] || return 0
-  [ -n "$(find "$ROOT" \( -name target -o -name .git -o -name node_modules \) -prune -o \
-    \( -name '*.java' -o -name pom.xml -o -name '*.py' -o -name runner.js \
-       -o -path '*/src/main/resources/*' \) -newer "$JAR" -print -quit)" ]
-}
-if stale; then
-  echo "bench: building Kiln (mvn -B -q package -DskipTests)" >&2
-  mvn -B -q package -DskipTests >&2
-fi
+bench_build_kiln "$JAR" "$APP" "$ROOT/bench/target/lib"
 
 # Short: the node's socket paths live under it and must fit in 107 bytes.
 WORK="$(mktemp -d /tmp/kg.XXXX)"

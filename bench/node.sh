@@ -25,6 +25,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 RUNS="${RUNS:-40}"
 WARMUP="${WARMUP:-3}"
 WARM_RUNS="${WARM_RUNS:-2000}"
@@ -43,27 +45,9 @@ done
 
 # Build Kiln when the harness is missing or any source is newer (as ./kiln does).
 JAR="$ROOT/bench/target/kiln-bench.jar"
-stale() {
-  [ -f "$JAR" ] && [ -d "$ROOT/bench/target/lib" ] || return 0
-  [ -n "$(find "$ROOT" \( -name target -o -name .git -o -name node_modules \) -prune -o \
-    \( -name '*.java' -o -name pom.xml -o -name '*.py' -o -name runner.js \
-       -o -path '*/src/main/resources/*' \) -newer "$JAR" -print -quit)" ]
-}
-if stale; then
-  echo "bench: building Kiln (mvn -B -q package -DskipTests)" >&2
-  mvn -B -q package -DskipTests >&2
-fi
+bench_build_kiln "$JAR" "$ROOT/bench/target/lib"
 
-# dockerd, started the way .ci/run starts it.
-if ! docker info >/dev/null 2>&1; then
-  echo "bench: starting dockerd (log: /tmp/dockerd.log)" >&2
-  dockerd >/tmp/dockerd.log 2>&1 &
-  for _ in $(seq 1 60); do
-    docker info >/dev/null 2>&1 && break
-    sleep 0.5
-  done
-  docker info >/dev/null 2>&1 || { echo "bench: dockerd did not start:" >&2; tail -20 /tmp/dockerd.log >&2; exit 1; }
-fi
+bench_start_dockerd
 
 RUN_ID="$$-$(date +%s)"
 # Short: the node's socket paths live under it and must fit in 107 bytes.

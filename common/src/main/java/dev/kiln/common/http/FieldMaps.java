@@ -7,11 +7,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Immutable header maps with case-insensitive keys, as HTTP field names are. */
-final class FieldMaps {
+public final class FieldMaps {
 
   private FieldMaps() {}
 
-  static Map<String, List<String>> copyOf(Map<String, List<String>> fields) {
+  /**
+   * An immutable copy with case-insensitive names; names that differ only in case are merged, their
+   * values in order. A null map gives an empty one.
+   */
+  public static Map<String, List<String>> copyOf(Map<String, List<String>> fields) {
     TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (fields != null) {
       fields.forEach((name, values) -> copy.put(name, merge(copy.get(name), values)));
@@ -33,7 +37,8 @@ final class FieldMaps {
     return Collections.unmodifiableMap(copy);
   }
 
-  static String first(Map<String, List<String>> fields, String name) {
+  /** The first value of field {@code name}, or null. */
+  public static String first(Map<String, List<String>> fields, String name) {
     List<String> values = fields.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }

@@ -1,20 +1,21 @@
 package dev.kiln.gateway.boot;
 
+import static dev.kiln.gateway.testing.KilnProcess.awaitReady;
+import static dev.kiln.gateway.testing.KilnProcess.stop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.gateway.testing.Archives;
+import dev.kiln.gateway.testing.KilnProcess;
+import dev.kiln.image.testing.Tools;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,16 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KilnRestartIT {
 
-  static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   static final ObjectMapper JSON = new ObjectMapper();
   final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void functionsVersionsAndKeysSurviveARestart(@TempDir Path data) throws Exception {
-    int port = freePort();
+    int port = Tools.freePort();
     String base = "http://localhost:" + port;
 
-    Process first = start(data, port, data.resolve("first.log"));
+    Process first = start(data, port, data.resolve("first.log"), Map.of());
     String admin;
     String ciKey;
     try {
@@ -70,7 +70,7 @@ class KilnRestartIT {
     }
     assertThat(data.resolve("postgres.port")).exists();
 
-    Process second = start(data, port, data.resolve("second.log"));
+    Process second = start(data, port, data.resolve("second.log"), Map.of());
     try {
       awaitReady(second, base, data.resolve("second.log"));
       assertThat(Files.readString(data.resolve("second.log"))).doesNotContain("Admin API key");
@@ -97,7 +97,7 @@ class KilnRestartIT {
           external
               .jdbcUrl()
               .replace("jdbc:postgresql://", "postgresql://" + EmbeddedDatabase.USER + "@");
-      int port = freePort();
+      int port = Tools.freePort();
       String base = "http://localhost:" + port;
       Path log = data.resolve("server.log");
       Process server = start(data, port, log, Map.of("KILN_DB_URL", url));
@@ -120,56 +120,6 @@ class KilnRestartIT {
         }
         assertThat(names).contains("outside");
       }
-    }
-  }
-
-  private Process start(Path data, int port, Path log) throws IOException {
-    return start(data, port, log, Map.of());
-  }
-
-  private Process start(Path data, int port, Path log, Map<String, String> env) throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toAbsolutePath().toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    pb.environment().put("KILN_DATA_DIR", data.toString());
-    pb.environment().put("KILN_HTTP_PORT", Integer.toString(port));
-    pb.environment().put("KILN_HTTP_HOST", "127.0.0.1");
-    // The control plane only: the node's checks (and a runc install) are not under test here.
-    pb.environment().put("KILN_ROLES", "gateway,scheduler,builder,registry");
-    pb.environment().putAll(env);
-    return pb.start();
-  }
-
-  private void awaitReady(Process p, String base, Path log) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (Instant.now().isBefore(deadline)) {
-      if (!p.isAlive()) {
-        throw new AssertionError("kiln exited " + p.exitValue() + ":\n" + Files.readString(log));
-      }
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Still starting.
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("kiln did not become ready in 90 s:\n" + Files.readString(log));
-  }
-
-  private static void stop(Process p) throws InterruptedException {
-    p.destroy();
-    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-      p.destroyForcibly();
     }
   }
 
@@ -197,9 +147,11 @@ class KilnRestartIT {
     return r.body();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  /** The control plane only: the node's checks (and a runc install) are not under test here. */
+  private static Process start(Path data, int port, Path log, Map<String, String> env)
+      throws IOException {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putIfAbsent("KILN_ROLES", "gateway,scheduler,builder,registry");
+    return KilnProcess.start(data, port, log, all);
   }
 }

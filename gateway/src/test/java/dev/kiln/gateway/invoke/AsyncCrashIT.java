@@ -6,20 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.gateway.boot.Prerequisites;
 import dev.kiln.gateway.testing.Archives;
+import dev.kiln.gateway.testing.KilnProcess;
 import dev.kiln.gateway.testing.KilnTestResources;
+import dev.kiln.image.testing.Tools;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +28,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,7 +38,6 @@ import org.junit.jupiter.api.Timeout;
  */
 class AsyncCrashIT {
 
-  static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   static final ObjectMapper JSON = new ObjectMapper();
   static final int COUNT = 1000;
 
@@ -49,13 +48,9 @@ class AsyncCrashIT {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void everyAsyncInvocationSucceedsAcrossAKill9() throws Exception {
-    boolean root = Prerequisites.system().isRoot();
-    if (!root && "true".equals(System.getenv("CI"))) {
-      throw new AssertionError("CI=true: this test must run, as root (runc containers)");
-    }
-    Assumptions.assumeTrue(root, "running function containers needs root (runc); skipped");
+    Tools.require(Prerequisites.system().isRoot(), "function containers need root (runc)");
     data = KilnTestResources.shortTempDir();
-    int port = freePort();
+    int port = Tools.freePort();
     String base = "http://127.0.0.1:" + port;
 
     current = start(port, data.resolve("first.log"));
@@ -109,10 +104,7 @@ class AsyncCrashIT {
   @AfterEach
   void cleanUp() throws Exception {
     if (current != null) {
-      current.destroy();
-      if (!current.waitFor(60, TimeUnit.SECONDS)) {
-        current.destroyForcibly();
-      }
+      KilnProcess.stop(current);
     }
     if (data != null) {
       stopOrphanedPostgres();
@@ -176,44 +168,22 @@ class AsyncCrashIT {
   }
 
   private Process start(int port, Path log) throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toAbsolutePath().toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    pb.environment().put("KILN_DATA_DIR", data.toString());
-    pb.environment().put("KILN_HTTP_PORT", Integer.toString(port));
-    pb.environment().put("KILN_HTTP_HOST", "127.0.0.1");
-    pb.environment().put("KILN_ROLES", "all");
-    pb.environment().put("KILN_NODE_STEM_CELLS", "0");
-    // A short lease, so the second process takes the first one's invocations again quickly.
-    pb.environment().put("KILN_ASYNC_LEASE", "3s");
-    return pb.start();
+    return KilnProcess.start(
+        data,
+        port,
+        log,
+        Map.of(
+            "KILN_ROLES",
+            "all",
+            "KILN_NODE_STEM_CELLS",
+            "0",
+            // A short lease, so the second process takes the first one's invocations again quickly.
+            "KILN_ASYNC_LEASE",
+            "3s"));
   }
 
   private void awaitReady(String base, Path log) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (Instant.now().isBefore(deadline)) {
-      if (!current.isAlive()) {
-        throw new AssertionError(
-            "kiln exited " + current.exitValue() + ":\n" + Files.readString(log));
-      }
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Still starting.
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("kiln did not become ready in 90 s:\n" + Files.readString(log));
+    KilnProcess.awaitReady(current, base, log);
   }
 
   private static HttpRequest.Builder request(String url, String key) {
@@ -225,11 +195,5 @@ class AsyncCrashIT {
         http.send(request(url, key).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return r.body();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -12,6 +12,7 @@ import dev.kiln.gateway.boot.Prerequisites;
 import dev.kiln.gateway.testing.Api;
 import dev.kiln.gateway.testing.Archives;
 import dev.kiln.gateway.testing.KilnTestResources;
+import dev.kiln.image.testing.Tools;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +35,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,11 +67,7 @@ class InvokeTest {
 
   @BeforeEach
   void needsRoot() {
-    boolean root = Prerequisites.system().isRoot();
-    if (!root && "true".equals(System.getenv("CI"))) {
-      throw new AssertionError("CI=true: invocation tests must run, as root (runc containers)");
-    }
-    Assumptions.assumeTrue(root, "running function containers needs root (runc); skipped");
+    Tools.require(Prerequisites.system().isRoot(), "function containers need root (runc)");
   }
 
   static synchronized void deploy(String name, String handler, String timeout, String query) {

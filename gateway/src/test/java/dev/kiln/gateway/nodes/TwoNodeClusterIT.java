@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.node.ContainerInfo;
 import dev.kiln.gateway.testing.Archives;
+import dev.kiln.gateway.testing.KilnProcess;
 import dev.kiln.gateway.testing.KilnTestResources;
+import dev.kiln.image.testing.Tools;
 import dev.kiln.node.agent.RemoteNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +35,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +47,6 @@ import org.junit.jupiter.api.Test;
  */
 class TwoNodeClusterIT {
 
-  static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   static final Path EXAMPLE = Path.of("..", "examples", "hello-python");
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -83,7 +82,7 @@ class TwoNodeClusterIT {
   void loadSpreadsOverTwoNodesAndSurvivesOneBeingKilled() throws Exception {
     requireRootAndRunc();
     Path cpDir = shortDir();
-    int port = freePort();
+    int port = Tools.freePort();
     base = "http://127.0.0.1:" + port;
     Path cpLog = cpDir.resolve("control-plane.log");
     Process controlPlane = startControlPlane(cpDir, port, cpLog);
@@ -102,9 +101,9 @@ class TwoNodeClusterIT {
 
     Path aDir = shortDir();
     Path bDir = shortDir();
-    int aPort = freePort();
+    int aPort = Tools.freePort();
     Process a = startNode(aDir, aPort);
-    NodeProcess b = new NodeProcess(bDir, freePort());
+    NodeProcess b = new NodeProcess(bDir, Tools.freePort());
     b.process = startNode(bDir, b.port);
     String aId = awaitNodeId(aDir, a);
     String bId = awaitNodeId(bDir, b.process);
@@ -359,7 +358,7 @@ class TwoNodeClusterIT {
 
   private Process startControlPlane(Path dir, int port, Path log) throws IOException {
     ProcessBuilder pb =
-        new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString())
+        new ProcessBuilder(java(), "-jar", KilnProcess.JAR.toAbsolutePath().toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().put("KILN_DATA_DIR", dir.toString());
@@ -453,24 +452,12 @@ class TwoNodeClusterIT {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   private static void requireRootAndRunc() {
     boolean root = "root".equals(System.getProperty("user.name"));
     boolean runc =
         Stream.of("/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/sbin/runc")
             .anyMatch(p -> Files.isExecutable(Path.of(p)));
     String reason = !root ? "containers need root" : "runc is not installed (apt-get install runc)";
-    if (root && runc) {
-      return;
-    }
-    if ("true".equals(System.getenv("CI"))) {
-      throw new AssertionError("CI=true but " + reason);
-    }
-    Assumptions.abort(reason);
+    Tools.require(root && runc, reason);
   }
 }

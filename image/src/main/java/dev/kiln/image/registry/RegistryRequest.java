@@ -1,15 +1,12 @@
 package dev.kiln.image.registry;
 
+import dev.kiln.common.http.FieldMaps;
+import dev.kiln.common.http.QueryStrings;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A request to the registry API, independent of any HTTP server.
@@ -29,46 +26,17 @@ public record RegistryRequest(
       throw new IllegalArgumentException("a request needs a method and a path");
     }
     method = method.toUpperCase(Locale.ROOT);
-    TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    if (headers != null) {
-      headers.forEach((k, v) -> h.merge(k, List.copyOf(v), RegistryRequest::concat));
-    }
-    headers = Collections.unmodifiableMap(h);
+    headers = FieldMaps.copyOf(headers);
     body = body == null ? InputStream.nullInputStream() : body;
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return List.copyOf(all);
   }
 
   /** The first value of a header. */
   public Optional<String> header(String name) {
-    List<String> values = headers.get(name);
-    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    return Optional.ofNullable(FieldMaps.first(headers, name));
   }
 
   /** The first value of a query parameter, decoded. */
   public Optional<String> queryParam(String name) {
-    if (query == null || query.isEmpty()) {
-      return Optional.empty();
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      if (decode(key).equals(name)) {
-        return Optional.of(eq < 0 ? "" : decode(pair.substring(eq + 1)));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException malformed) {
-      return s;
-    }
+    return QueryStrings.first(query, name);
   }
 }

@@ -1,11 +1,9 @@
 package dev.kiln.node.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import dev.kiln.image.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Integration tests need root and overlayfs. Off CI they skip with the reason; with {@code CI=true}
@@ -26,12 +24,6 @@ public final class Privileges {
     } catch (IOException | RuntimeException e) {
       problem = "cannot tell whether this is root with overlayfs: " + e;
     }
-    if (problem == null) {
-      return;
-    }
-    if ("true".equals(System.getenv("CI"))) {
-      fail("CI=true but this test " + problem);
-    }
-    Assumptions.abort("skipped: this test " + problem);
+    Tools.require(problem == null, problem);
   }
 }

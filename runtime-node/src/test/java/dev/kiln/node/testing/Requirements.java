@@ -1,10 +1,8 @@
 package dev.kiln.node.testing;
 
-import static org.assertj.core.api.Assertions.fail;
-
+import dev.kiln.image.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * What integration tests need from the machine. Without it a test is skipped with the reason,
@@ -35,12 +33,6 @@ public final class Requirements {
 
   /** Skips with {@code reason} when {@code condition} is false, or fails in CI. */
   public static void require(boolean condition, String reason) {
-    if (condition) {
-      return;
-    }
-    if ("true".equals(System.getenv("CI"))) {
-      fail("CI=true but " + reason);
-    }
-    Assumptions.abort(reason);
+    Tools.require(condition, reason);
   }
 }
