@@ -159,8 +159,9 @@ public final class FakeNode implements NodeApi {
 
   @Override
   public void stop(String containerId) {
-    stopped.add(containerId);
+    // Gone first, then recorded: a test that waits for the record then sees the container gone.
     containers.remove(containerId);
+    stopped.add(containerId);
   }
 
   @Override
